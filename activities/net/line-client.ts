@@ -1,0 +1,221 @@
+import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  DeviceError,
+  DeviceProtocolError,
+  DeviceTimeoutError,
+  DeviceUnreachableError,
+  quote,
+  type DeviceCallContext,
+} from '../errors';
+import { describeSocketError, isReset } from './socket-errors';
+
+export interface LineClientOptions {
+  host: string;
+  port: number;
+  /** Names the machine, address and elapsed time in every error. */
+  context: DeviceCallContext;
+  /** The caller's cancellation (the activity's signal); aborting ends any wait at once. */
+  signal: AbortSignal;
+  connectTimeoutMs: number;
+  /** Deadline of each `readLine` / `request`, counted from its start. */
+  responseTimeoutMs: number;
+  /** Ends each received line; default CRLF. */
+  receiveTerminator?: string;
+  /** Everything the device may send over this connection, banner included; default 4096. */
+  maxBytes?: number;
+}
+
+const defaults = { receiveTerminator: '\r\n', maxBytes: 4096 };
+
+/**
+ * One short-lived TCP connection to a line-based device: connect, exchange a few lines, destroy.
+ * Every wait has its own deadline and ends early when the caller's signal aborts; `destroy` is
+ * idempotent and safe at any point, so callers put it in `finally`.
+ */
+export class LineClient {
+  readonly #options: Required<LineClientOptions>;
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #lines: string[] = [];
+  #socket: net.Socket | undefined;
+  #connected = false;
+  #partialLine = '';
+  #bytesReceived = 0;
+  #overflowed = false;
+  #socketError: Error | undefined;
+  #peerClosed = false;
+  #destroyed = false;
+  #wakeWaiter: (() => void) | undefined;
+
+  constructor(options: LineClientOptions) {
+    this.#options = { ...defaults, ...options };
+    if (!this.#options.receiveTerminator) throw new Error('LineClient needs a non-empty receiveTerminator');
+  }
+
+  async connect(): Promise<void> {
+    if (this.#socket || this.#destroyed) throw new Error('a LineClient connects once; create one per call');
+    const { host, port, connectTimeoutMs, context, signal } = this.#options;
+    if (signal.aborted) throw context.aborted('connect', signal.reason);
+    const socket = net.connect({ host, port, noDelay: true });
+    this.#socket = socket;
+    socket.on('connect', () => {
+      this.#connected = true;
+      this.#wake();
+    });
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('error', (error) => {
+      this.#socketError ??= error;
+      this.#wake();
+    });
+    const onPeerClosed = (): void => {
+      if (this.#destroyed) return;
+      this.#peerClosed = true;
+      this.#wake();
+    };
+    socket.on('end', onPeerClosed);
+    socket.on('close', onPeerClosed);
+
+    await this.#waitFor(
+      'connect',
+      connectTimeoutMs,
+      () => (this.#connected ? true : undefined),
+      () => {
+        throw context.error(DeviceUnreachableError, 'connect', `no connection within ${connectTimeoutMs} ms`);
+      },
+    );
+  }
+
+  /** The next complete line, without its terminator. */
+  readLine(step: string): Promise<string> {
+    const { responseTimeoutMs, context } = this.#options;
+    return this.#waitFor(
+      step,
+      responseTimeoutMs,
+      () => this.#lines.shift(),
+      () => {
+        const problem = this.#partialLine
+          ? `incomplete reply within ${responseTimeoutMs} ms: got ${quote(this.#partialLine)}`
+          : `no reply within ${responseTimeoutMs} ms`;
+        throw context.error(DeviceTimeoutError, step, problem);
+      },
+    );
+  }
+
+  /**
+   * Sends `text` as is (the caller adds the terminator) and returns the next unread line; a
+   * caller that must not take earlier lines for the reply discards them first.
+   */
+  request(text: string, step: string): Promise<string> {
+    const socket = this.#socket;
+    if (!socket || !this.#connected) throw new Error('LineClient.request before connect');
+    if (!socket.destroyed && !this.#peerClosed) {
+      socket.write(text, (error) => {
+        if (!error) return;
+        this.#socketError ??= error;
+        this.#wake();
+      });
+    }
+    return this.readLine(step);
+  }
+
+  /** Lets the device talk for `ms` (e.g. a banner), failing early only if the connection breaks. */
+  listen(ms: number, step: string): Promise<void> {
+    return this.#waitFor(step, ms, () => undefined, () => undefined);
+  }
+
+  /** Drops the complete lines received so far. */
+  discardLines(): void {
+    this.#lines.length = 0;
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    this.#socket?.destroy();
+    this.#wake();
+  }
+
+  #receive(chunk: Buffer): void {
+    if (this.#overflowed) return;
+    this.#bytesReceived += chunk.length;
+    if (this.#bytesReceived > this.#options.maxBytes) {
+      // Stop reading at the cap: an endless stream must cost neither memory nor time.
+      this.#overflowed = true;
+      this.#socket?.destroy();
+    } else {
+      this.#partialLine += this.#decoder.write(chunk);
+      this.#splitLines();
+    }
+    this.#wake();
+  }
+
+  #splitLines(): void {
+    const terminator = this.#options.receiveTerminator;
+    let end = this.#partialLine.indexOf(terminator);
+    while (end !== -1) {
+      this.#lines.push(this.#partialLine.slice(0, end));
+      this.#partialLine = this.#partialLine.slice(end + terminator.length);
+      end = this.#partialLine.indexOf(terminator);
+    }
+  }
+
+  #wake(): void {
+    this.#wakeWaiter?.();
+  }
+
+  /** Why nothing more can arrive, as the error for `step`; undefined while the connection is usable. */
+  #brokenAt(step: string): DeviceError | undefined {
+    const { context, maxBytes } = this.#options;
+    if (this.#overflowed) {
+      return context.error(DeviceProtocolError, step, `reply too large: more than ${maxBytes} bytes received`);
+    }
+    const midReply = this.#partialLine ? ` mid-reply after ${quote(this.#partialLine)}` : '';
+    if (this.#socketError) {
+      const error = this.#socketError;
+      if (this.#connected && isReset(error) && midReply) {
+        return context.error(DeviceProtocolError, step, `connection reset${midReply}`, error);
+      }
+      return context.error(DeviceUnreachableError, step, describeSocketError(error), error);
+    }
+    if (this.#peerClosed) {
+      return midReply
+        ? context.error(DeviceProtocolError, step, `connection closed by the device${midReply}`)
+        : context.error(DeviceUnreachableError, step, 'connection closed by the device');
+    }
+    if (this.#destroyed) return context.error(DeviceError, step, 'connection destroyed by the client');
+    return undefined;
+  }
+
+  #waitFor<T>(step: string, timeoutMs: number, ready: () => T | undefined, atDeadline: () => T): Promise<T> {
+    if (this.#wakeWaiter) throw new Error('LineClient serves one wait at a time');
+    const { signal, context } = this.#options;
+    return new Promise<T>((resolve, reject) => {
+      const settle = (outcome: () => T): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.#wakeWaiter = undefined;
+        try {
+          resolve(outcome());
+        } catch (error) {
+          reject(error);
+        }
+      };
+      const onAbort = (): void =>
+        settle(() => {
+          throw context.aborted(step, signal.reason);
+        });
+      const check = (): void => {
+        const value = ready();
+        if (value !== undefined) return settle(() => value);
+        const broken = this.#brokenAt(step);
+        if (broken) settle(() => {
+          throw broken;
+        });
+      };
+      const timer = setTimeout(() => settle(atDeadline), timeoutMs);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#wakeWaiter = check;
+      check();
+    });
+  }
+}

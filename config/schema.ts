@@ -1,0 +1,133 @@
+/**
+ * The venue file as operators write it (see config/example-venue.yaml), validated in one pass.
+ * Cross-references are checked last, once every part has the right shape.
+ */
+import { z } from 'zod';
+import { driverSchema } from './driver-schema';
+import {
+  dateField,
+  durationField,
+  hostField,
+  idField,
+  nonEmptyTextField,
+  positiveIntegerField,
+  strictObject,
+  timeWindowField,
+  timeZoneField,
+} from './fields';
+import { OMIT_INPUT } from './issues';
+
+/** Machines without a `group:` belong here; declaring a group of this name gives them settings. */
+export const DEFAULT_GROUP = 'ungrouped';
+
+const MAX_LEAD_LAG_MS = 12 * 3_600_000;
+
+const windows = z.array(timeWindowField, { error: 'expected a list of time windows like ["10:00-18:00"], [] when closed' });
+
+const weekly = strictObject({
+  monday: windows.optional(),
+  tuesday: windows.optional(),
+  wednesday: windows.optional(),
+  thursday: windows.optional(),
+  friday: windows.optional(),
+  saturday: windows.optional(),
+  sunday: windows.optional(),
+});
+
+const exception = strictObject({
+  date: dateField,
+  closed: z.literal(true, { error: 'expected true; leave closed out when giving hours' }).optional(),
+  hours: windows.optional(),
+  note: z.string({ error: 'expected text' }).optional(),
+}).superRefine((entry, context) => {
+  if ((entry.closed === undefined) === (entry.hours === undefined)) {
+    context.addIssue({ code: 'custom', params: OMIT_INPUT, message: 'give either closed: true or hours: [...]' });
+  }
+});
+
+const schedule = strictObject({
+  weekly: weekly.optional(),
+  /** Windows for every weekday not listed under weekly. */
+  daily: windows.optional(),
+  exceptions: z.array(exception).default([]),
+}).superRefine((entry, context) => {
+  const firstIndexByDate = new Map<string, number>();
+  entry.exceptions.forEach(({ date }, index) => {
+    const firstIndex = firstIndexByDate.get(date);
+    if (firstIndex === undefined) firstIndexByDate.set(date, index);
+    else context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['exceptions', index, 'date'], message: `${date} already has an exception (exceptions[${firstIndex}])` });
+  });
+});
+
+const leadOrLag = durationField({ maxMs: MAX_LEAD_LAG_MS });
+
+const group = strictObject({
+  schedule: idField.optional(),
+  lead: leadOrLag.optional(),
+  lag: leadOrLag.optional(),
+});
+
+const machine = strictObject({
+  id: idField,
+  name: nonEmptyTextField.optional(),
+  group: idField.optional(),
+  address: hostField,
+  schedule: idField.optional(),
+  lead: leadOrLag.optional(),
+  lag: leadOrLag.optional(),
+  driver: driverSchema,
+});
+
+export const venueFileSchema = strictObject({
+  venue: strictObject({ name: nonEmptyTextField, timezone: timeZoneField }),
+  controller: strictObject({
+    tick: durationField({ minMs: 1_000 }).default(60_000),
+    failingAfter: positiveIntegerField(1_000).default(2),
+  }).prefault({}),
+  schedules: z.record(idField, schedule),
+  groups: z.record(idField, group).default({}),
+  machines: z.array(machine).min(1, { error: 'expected at least one machine' }),
+}).superRefine(checkReferences);
+
+export type VenueFile = z.output<typeof venueFileSchema>;
+
+function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
+  const scheduleNames = Object.keys(venue.schedules);
+  const groupNames = Object.keys(venue.groups);
+  const unknownSchedule = (name: string) => `unknown schedule "${name}"; ${listOf('schedules', scheduleNames)}`;
+
+  for (const [name, { schedule: scheduleName }] of Object.entries(venue.groups)) {
+    if (scheduleName !== undefined && !venue.schedules[scheduleName]) {
+      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['groups', name, 'schedule'], message: unknownSchedule(scheduleName) });
+    }
+  }
+
+  const firstIndexById = new Map<string, number>();
+  venue.machines.forEach((entry, index) => {
+    const firstIndex = firstIndexById.get(entry.id);
+    if (firstIndex === undefined) firstIndexById.set(entry.id, index);
+    else context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'id'], message: `duplicate id "${entry.id}" (also machines[${firstIndex}])` });
+
+    const groupName = entry.group ?? DEFAULT_GROUP;
+    if (entry.group !== undefined && !venue.groups[entry.group]) {
+      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'group'], message: `unknown group "${entry.group}"; ${listOf('groups', groupNames)}` });
+      return;
+    }
+    if (entry.schedule !== undefined && !venue.schedules[entry.schedule]) {
+      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'schedule'], message: unknownSchedule(entry.schedule) });
+    } else if (entry.schedule === undefined && venue.groups[groupName]?.schedule === undefined) {
+      context.addIssue({
+        code: 'custom',
+        params: OMIT_INPUT,
+        path: ['machines', index],
+        message: entry.group === undefined
+          ? 'no schedule: give the machine a schedule, or a group that has one'
+          : `no schedule: give the machine a schedule, or its group "${entry.group}" one`,
+      });
+    }
+  });
+}
+
+function listOf(what: string, names: string[]): string {
+  return names.length === 0 ? `no ${what} are declared` : `declared ${what}: ${names.join(', ')}`;
+}

@@ -1,0 +1,25 @@
+/**
+ * When each machine's control loop wakes. Every machine keeps a fixed slot inside the tick,
+ * derived from its id, so a thousand machines spread over the minute instead of waking in the
+ * same millisecond, and a machine's checks stay evenly spaced across restarts.
+ */
+
+/** FNV-1a: tiny, deterministic, and well spread for short ids. */
+function hash32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function tickOffsetMs(machineId: string, tickMs: number): number {
+  return hash32(machineId) % tickMs;
+}
+
+/** The first slot strictly after `nowMs`: slots sit at `offsetMs + k * tickMs` on the epoch clock. */
+export function nextTickAt(nowMs: number, tickMs: number, offsetMs: number): number {
+  const sinceFirst = nowMs - offsetMs;
+  return offsetMs + (Math.floor(sinceFirst / tickMs) + 1) * tickMs;
+}

@@ -1,0 +1,175 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const durationMs = z.int().min(0);
+const tcpPort = z.int().min(0).max(65535);
+
+export const faultSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('hang') }),
+  z.strictObject({ mode: z.literal('refuse') }),
+  z.strictObject({ mode: z.literal('reset-mid-reply') }),
+  z.strictObject({ mode: z.literal('garbage') }),
+  z.strictObject({ mode: z.literal('slow'), delayMs: durationMs }),
+  z.strictObject({ mode: z.literal('endless') }),
+  z.strictObject({ mode: z.literal('flapping'), periodMs: z.int().min(1) }),
+  z.strictObject({
+    mode: z.literal('auth-lockout'),
+    afterFailures: z.int().min(1),
+    /** How long the lock lasts; 60 s when absent. */
+    lockMs: durationMs.optional(),
+  }),
+]);
+export type Fault = z.infer<typeof faultSchema>;
+
+export const deviceKinds = ['pjlink', 'http-player', 'tcp-line', 'wol-pc'] as const;
+export type DeviceKind = (typeof deviceKinds)[number];
+
+const commonFields = {
+  id: z.string().regex(/^\S+$/, 'must be non-empty and contain no whitespace'),
+  port: tcpPort.default(0),
+  initialPower: z.enum(['on', 'off']).default('off'),
+  fault: faultSchema.optional(),
+};
+
+const pjlinkSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('pjlink'),
+  password: z.string().min(1).optional(),
+  warmupMs: durationMs.default(20_000),
+  cooldownMs: durationMs.default(20_000),
+  minOnMs: durationMs.default(0),
+  oneClient: z.boolean().default(true),
+  /** 0 keeps idle connections open forever. */
+  idleCloseMs: durationMs.default(30_000),
+  closeAfterReply: z.boolean().default(false),
+});
+
+const httpPlayerSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('http-player'),
+  token: z.string().min(1).optional(),
+  bootMs: durationMs.default(0),
+  shutdownMs: durationMs.default(0),
+});
+
+const tcpLineSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('tcp-line'),
+  banner: z.string().regex(/^[^\r\n]*$/, 'must be a single line').optional(),
+});
+
+const wolPcSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('wol-pc'),
+  mac: z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i, 'must look like aa:bb:cc:dd:ee:ff'),
+  wolPort: tcpPort.default(0),
+  bootMs: durationMs.default(0),
+  shutdownMs: durationMs.default(0),
+});
+
+export const deviceConfigSchema = z
+  .discriminatedUnion('kind', [pjlinkSchema, httpPlayerSchema, tcpLineSchema, wolPcSchema])
+  .superRefine((device, ctx) => {
+    const problem = unsupportedFaultReason(device);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['fault', 'mode'], message: problem });
+  });
+
+export const simulatorConfigSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    devices: z.array(deviceConfigSchema),
+  })
+  .superRefine((config, ctx) => {
+    const firstUse = new Map<string, number>();
+    const claim = (index: number, field: string, value: string | number, namespace: string) => {
+      const key = `${namespace}:${value}`;
+      const earlier = firstUse.get(key);
+      if (earlier === undefined) firstUse.set(key, index);
+      else ctx.addIssue({ code: 'custom', path: ['devices', index, field], message: `${value} is already used by devices[${earlier}]` });
+    };
+    config.devices.forEach((device, index) => {
+      claim(index, 'id', device.id, 'id');
+      if (device.port !== 0) claim(index, 'port', device.port, 'tcp');
+      if (device.kind === 'wol-pc' && device.wolPort !== 0) claim(index, 'wolPort', device.wolPort, 'udp');
+    });
+  });
+
+/** What callers write: defaulted fields may be left out. */
+export type DeviceConfig = z.input<typeof deviceConfigSchema>;
+export interface SimulatorConfig {
+  host?: string;
+  devices: DeviceConfig[];
+}
+export type ResolvedSimulatorConfig = z.output<typeof simulatorConfigSchema>;
+export type ResolvedDeviceConfig = z.output<typeof deviceConfigSchema>;
+export type ResolvedConfigOf<K extends DeviceKind> = Extract<ResolvedDeviceConfig, { kind: K }>;
+
+/** Why a device of this configuration cannot carry its fault, or undefined when it can. */
+export function unsupportedFaultReason(device: { kind: DeviceKind; fault?: Fault; password?: string }): string | undefined {
+  if (device.fault?.mode !== 'auth-lockout') return undefined;
+  if (device.kind !== 'pjlink') return `auth-lockout applies to pjlink devices only, not ${device.kind}`;
+  if (device.password === undefined) return 'auth-lockout needs the pjlink device to have a password';
+  return undefined;
+}
+
+export interface ConfigProblem {
+  /** e.g. `devices[2].port`; empty for the document itself. */
+  path: string;
+  message: string;
+}
+
+export class SimulatorConfigError extends Error {
+  override readonly name = 'SimulatorConfigError';
+
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly source?: string,
+  ) {
+    const where = source ? `${source}: ` : '';
+    super(
+      `Invalid simulator config${source ? ` in ${source}` : ''}:\n` +
+        problems.map((p) => `  ${where}${p.path || '(root)'}: ${p.message}`).join('\n'),
+    );
+  }
+}
+
+export function formatConfigPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      const name = String(segment);
+      return index === 0 ? name : `.${name}`;
+    })
+    .join('');
+}
+
+function problemsOf(error: z.ZodError): ConfigProblem[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatConfigPath([...issue.path, key]), message: 'unknown key' }))
+      : [{ path: formatConfigPath(issue.path), message: issue.message }],
+  );
+}
+
+export function parseSimulatorConfig(input: unknown, source?: string): ResolvedSimulatorConfig {
+  const result = simulatorConfigSchema.safeParse(input);
+  if (!result.success) throw new SimulatorConfigError(problemsOf(result.error), source);
+  return result.data;
+}
+
+export async function loadSimulatorConfigFile(file: string): Promise<ResolvedSimulatorConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SimulatorConfigError([{ path: '', message: `cannot read file: ${(error as Error).message}` }], file);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new SimulatorConfigError([{ path: '', message: `not valid YAML: ${(error as Error).message}` }], file);
+  }
+  return parseSimulatorConfig(document, file);
+}

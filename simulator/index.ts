@@ -1,0 +1,66 @@
+import { parseSimulatorConfig, type ResolvedDeviceConfig, type SimulatorConfig } from './config';
+import { HttpPlayerDevice } from './devices/http-player';
+import { PjlinkDevice } from './devices/pjlink';
+import { TcpLineDevice } from './devices/tcp-line';
+import { WolPcDevice } from './devices/wol-pc';
+import type { SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
+
+export type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from './config';
+export { SimulatorConfigError, simulatorConfigSchema } from './config';
+export type { CommandRecord, SimulatedDevice } from './simulated-device';
+export { InvalidFaultError } from './simulated-device';
+export type { SimulatedPower } from './power';
+
+export interface Simulator {
+  devices: SimulatedDevice[];
+  /** Throws UnknownDeviceError for an id not in the config. */
+  device(id: string): SimulatedDevice;
+  /** Closes every listener and socket; idempotent. */
+  stop(): Promise<void>;
+}
+
+export class UnknownDeviceError extends Error {
+  override readonly name = 'UnknownDeviceError';
+}
+
+/**
+ * Starts every configured device on loopback (or config.host). Throws SimulatorConfigError for an
+ * invalid config; when a port cannot be bound, stops what already started and rethrows.
+ */
+export async function startSimulator(config: SimulatorConfig): Promise<Simulator> {
+  const resolved = parseSimulatorConfig(config);
+  const devices = resolved.devices.map((device) => createDevice(device, resolved.host));
+  try {
+    await Promise.all(devices.map((device) => device.start()));
+  } catch (error) {
+    await Promise.all(devices.map((device) => device.stop()));
+    throw error;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    devices,
+    device(id) {
+      const found = devices.find((device) => device.id === id);
+      if (!found) throw new UnknownDeviceError(`no simulated device with id "${id}"`);
+      return found;
+    },
+    stop() {
+      stopped ??= Promise.all(devices.map((device) => device.stop())).then(() => undefined);
+      return stopped;
+    },
+  };
+}
+
+function createDevice(config: ResolvedDeviceConfig, host: string): SimulatedDeviceBase {
+  switch (config.kind) {
+    case 'pjlink':
+      return new PjlinkDevice(config, host);
+    case 'http-player':
+      return new HttpPlayerDevice(config, host);
+    case 'tcp-line':
+      return new TcpLineDevice(config, host);
+    case 'wol-pc':
+      return new WolPcDevice(config, host);
+  }
+}

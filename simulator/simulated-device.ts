@@ -1,0 +1,110 @@
+import type { Server } from 'node:net';
+import { faultSchema, unsupportedFaultReason, type DeviceKind, type Fault, type ResolvedDeviceConfig } from './config';
+import { FaultSwitch } from './faults';
+import { DeviceListener } from './listener';
+import { PowerCycle, type SettledPower, type SimulatedPower, type TransitionTimes } from './power';
+
+export interface CommandRecord {
+  /** Epoch ms. */
+  at: number;
+  /** e.g. 'POWR 1', 'ERR3 POWR 1', 'PUT power on', 'WOL'. */
+  command: string;
+}
+
+export interface SimulatedDevice {
+  readonly id: string;
+  readonly kind: DeviceKind;
+  /** Bound TCP port (the actual one when configured as 0). For wol-pc: the agent HTTP port. */
+  readonly port: number;
+  /** wol-pc only: bound UDP port of the magic-packet listener. */
+  readonly wolPort?: number;
+  readonly power: SimulatedPower;
+  /** Test setup: jump straight to a state, no transition. */
+  setPower(p: SettledPower): void;
+  setFault(f: Fault | undefined): void;
+  /** Every state-changing command accepted or rejected, in order. */
+  readonly commands: readonly CommandRecord[];
+  /** Sockets currently open on the device side. */
+  readonly openConnections: number;
+}
+
+export class InvalidFaultError extends Error {
+  override readonly name = 'InvalidFaultError';
+}
+
+/**
+ * What every kind shares: one TCP/HTTP listener that faults can close, a power cycle and the
+ * command log. Subclasses speak the protocol.
+ */
+export abstract class SimulatedDeviceBase implements SimulatedDevice {
+  readonly id: string;
+  abstract readonly kind: DeviceKind;
+  readonly commands: CommandRecord[] = [];
+  protected readonly faults: FaultSwitch;
+  protected readonly powerCycle: PowerCycle;
+  protected readonly listener: DeviceListener;
+
+  constructor(config: ResolvedDeviceConfig, host: string, times: TransitionTimes) {
+    this.id = config.id;
+    this.faults = new FaultSwitch(config.fault, () => this.updateListener());
+    this.powerCycle = new PowerCycle(config.initialPower, times, () => this.onPowerChange());
+    this.listener = new DeviceListener({ host, port: config.port, createServer: () => this.createServer() });
+  }
+
+  get port(): number {
+    return this.listener.port;
+  }
+
+  get power(): SimulatedPower {
+    return this.powerCycle.state;
+  }
+
+  get openConnections(): number {
+    return this.listener.openConnections;
+  }
+
+  setPower(power: SettledPower): void {
+    this.powerCycle.jumpTo(power);
+  }
+
+  setFault(fault: Fault | undefined): void {
+    const parsed = fault === undefined ? undefined : faultSchema.safeParse(fault);
+    if (parsed && !parsed.success) throw new InvalidFaultError(`invalid fault for ${this.id}: ${parsed.error.message}`);
+    const reason = unsupportedFaultReason({ ...this.faultContext(), fault: parsed?.data });
+    if (reason) throw new InvalidFaultError(`${this.id}: ${reason}`);
+    this.faults.set(parsed?.data);
+  }
+
+  async start(): Promise<void> {
+    await this.listener.start();
+    this.updateListener();
+  }
+
+  async stop(): Promise<void> {
+    this.faults.stop();
+    this.powerCycle.stop();
+    await this.listener.stop();
+  }
+
+  protected record(command: string): void {
+    this.commands.push({ at: Date.now(), command });
+  }
+
+  /** Whether the TCP side accepts connections now; a kind may add its own conditions. */
+  protected acceptsConnections(): boolean {
+    return !this.faults.refusing;
+  }
+
+  protected updateListener(): void {
+    this.listener.setOpen(this.acceptsConnections());
+  }
+
+  protected onPowerChange(): void {}
+
+  /** The configuration facts that decide which faults this device can carry. */
+  protected faultContext(): { kind: DeviceKind; password?: string } {
+    return { kind: this.kind };
+  }
+
+  protected abstract createServer(): Server;
+}

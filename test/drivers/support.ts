@@ -1,0 +1,113 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import type { DriverCall, SecretResolver } from '../../activities/drivers';
+import { createSecretResolver, secretEnvName } from '../../config/secrets';
+import type { DriverSpec, MachineTarget } from '../../domain/types';
+import { startSimulator } from '../../simulator';
+
+export const TIMEOUTS = { connectMs: 300, responseMs: 300 };
+/** Room for event-loop latency on a busy 2-core machine; deadlines themselves are exact. */
+export const DEADLINE_MARGIN_MS = 250;
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+type SimulatorConfig = Parameters<typeof startSimulator>[0];
+type Device = ReturnType<Simulator['device']>;
+
+export function target(id: string, driver: DriverSpec): MachineTarget {
+  return { id, name: `Test ${id}`, address: '127.0.0.1', driver };
+}
+
+/** The worker's real resolver, fed from an environment holding `values`. */
+export function secretsFrom(values: Record<string, string>): SecretResolver {
+  const env = Object.fromEntries(Object.entries(values).map(([name, value]) => [secretEnvName(name), value]));
+  return createSecretResolver({ env });
+}
+
+export function callFor(
+  machine: MachineTarget,
+  options: { signal?: AbortSignal; secrets?: SecretResolver } = {},
+): DriverCall {
+  return {
+    target: machine,
+    signal: options.signal ?? new AbortController().signal,
+    secrets: options.secrets ?? secretsFrom({}),
+  };
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    (value) => ({ resolved: value }),
+    (error: unknown) => ({ rejected: error }),
+  );
+  if (!('rejected' in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.resolved)}`);
+  expect(outcome.rejected).toBeInstanceOf(Error);
+  return outcome.rejected as Error;
+}
+
+/** Runs fn and tells how long it took, whichever way it settled. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ outcome: Promise<T>; ms: number }> {
+  const started = performance.now();
+  const outcome = fn();
+  await outcome.catch(() => undefined);
+  return { outcome, ms: performance.now() - started };
+}
+
+interface SocketCounts {
+  tcp: number;
+  udp: number;
+}
+
+function socketCounts(): SocketCounts {
+  const resources = process.getActiveResourcesInfo();
+  return {
+    tcp: resources.filter((name) => name === 'TCPSocketWrap').length,
+    udp: resources.filter((name) => name === 'UDPWrap').length,
+  };
+}
+
+/** Handles close on a later turn of the event loop, so a leak is only a leak once this gives up. */
+async function settledSocketCounts(expected: SocketCounts, devices: Device[]): Promise<SocketCounts> {
+  const giveUpAt = Date.now() + 1000;
+  for (;;) {
+    const counts = socketCounts();
+    const clean =
+      counts.tcp === expected.tcp && counts.udp === expected.udp && devices.every((d) => d.openConnections === 0);
+    if (clean || Date.now() > giveUpAt) return counts;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Starts the simulator for the file and, around every test, resets each device (off, no fault)
+ * and checks that the test left no socket open on either side.
+ */
+export function useSimulator(config: SimulatorConfig): { device(id: string): Device } {
+  let simulator: Simulator | undefined;
+  let before: SocketCounts = { tcp: 0, udp: 0 };
+  const running = (): Simulator => {
+    if (!simulator) throw new Error('simulator not started');
+    return simulator;
+  };
+
+  beforeAll(async () => {
+    simulator = await startSimulator(config);
+  });
+  afterAll(async () => {
+    await simulator?.stop();
+  });
+  beforeEach(() => {
+    for (const device of running().devices) {
+      device.setFault(undefined);
+      device.setPower('off');
+    }
+    before = socketCounts();
+  });
+  afterEach(async () => {
+    const devices = running().devices;
+    const after = await settledSocketCounts(before, devices);
+    expect(after, 'client and device sockets after the test').toEqual(before);
+    expect(devices.map((d) => [d.id, d.openConnections])).toEqual(devices.map((d) => [d.id, 0]));
+  });
+
+  return { device: (id) => running().device(id) };
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createSecretResolver } from '../../config/secrets';
+import type { MachineSpec } from '../../domain/types';
+import { configHashOf, machineWorkflowId } from '../../inventory/sync';
+import { machineWorkflow, memoOf, statusQuery, type MachineStatus } from '../../workflows/machine';
+import { createMachineWorker } from '../../worker/create-worker';
+import { bundleWorkflows, temporalAddress } from './temporal';
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  /** Starts one machine's workflow the way inventory sync does. */
+  startMachine(spec: MachineSpec, ticksPerRun?: number): Promise<WorkflowHandle<typeof machineWorkflow>>;
+  status(id: string): Promise<MachineStatus>;
+  /** Terminates every machine workflow this worker started, so tests do not overlap. */
+  terminateMachines(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A real worker on its own task queue against the suite's dev server; secrets from `secrets`. */
+export async function startTestWorker(secrets: Record<string, string> = {}): Promise<TestWorker> {
+  const address = temporalAddress();
+  const taskQueue = `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const env = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [`SHOWCTL_SECRET_${name}`, value]));
+  const worker = await createMachineWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ secrets: createSecretResolver({ env }) }),
+    workflowBundle: await bundleWorkflows(),
+  });
+  const running = worker.run();
+  const started: string[] = [];
+  const terminateMachines = async () => {
+    const ids = started.splice(0);
+    await Promise.allSettled(ids.map((id) => client.workflow.getHandle(id).terminate('test finished')));
+  };
+
+  return {
+    client,
+    taskQueue,
+    async startMachine(spec, ticksPerRun) {
+      const configHash = configHashOf(spec);
+      started.push(machineWorkflowId(spec.id));
+      return client.workflow.start(machineWorkflow, {
+        workflowId: machineWorkflowId(spec.id),
+        taskQueue,
+        args: [{ spec, configHash, ticksPerRun }],
+        memo: memoOf(spec, configHash),
+      });
+    },
+    status: (id) => client.workflow.getHandle(machineWorkflowId(id)).query(statusQuery),
+    terminateMachines,
+    async stop() {
+      await terminateMachines();
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** Polls until `probe` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

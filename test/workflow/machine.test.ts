@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { temporal } from '@temporalio/proto';
+import { startSimulator, type Simulator } from '../../simulator';
+import {
+  clearOverrideSignal,
+  endMaintenanceSignal,
+  setOverrideSignal,
+  startMaintenanceSignal,
+} from '../../workflows/machine';
+import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
+import { ALWAYS_OFF, ALWAYS_ON, FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';
+
+const operator = { by: 'test operator', reason: 'test' };
+
+let simulator: Simulator;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    devices: [
+      { id: 'opening', kind: 'pjlink', initialPower: 'off', warmupMs: 200, cooldownMs: 200 },
+      { id: 'slow-warmup', kind: 'pjlink', initialPower: 'off', warmupMs: 4000, cooldownMs: 200 },
+      { id: 'min-on', kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0, minOnMs: 60_000 },
+      { id: 'hung', kind: 'pjlink', initialPower: 'off', fault: { mode: 'hang' } },
+      { id: 'override', kind: 'pjlink', initialPower: 'off', warmupMs: 100, cooldownMs: 100 },
+      { id: 'maintenance', kind: 'pjlink', initialPower: 'on', warmupMs: 100, cooldownMs: 100 },
+      { id: 'long-lived', kind: 'pjlink', initialPower: 'off', warmupMs: 100, cooldownMs: 100, password: 'secret-pw' },
+    ],
+  });
+  worker = await startTestWorker({ LONG_LIVED_PJLINK: 'secret-pw' });
+});
+
+afterEach(async () => {
+  await worker.terminateMachines();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await simulator?.stop();
+});
+
+function powerCommands(id: string): string[] {
+  return simulator
+    .device(id)
+    .commands.map((entry) => entry.command)
+    .filter((command) => command.includes('POWR'));
+}
+
+describe('machine workflow against a real dev server and simulated projectors', () => {
+  it('when a projector is off during opening hours, then it is switched on within one tick', async () => {
+    const device = simulator.device('opening');
+    await worker.startMachine(machine('opening', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
+
+    await waitFor('the projector to be on', () => device.power === 'on', 3000);
+    const status = await waitFor('a check that saw it on', async () => {
+      const s = await worker.status('opening');
+      return s.observed?.power === 'on' && s;
+    });
+    expect(status.desired).toBe('on');
+    expect(status.health).toBe('ok');
+  });
+
+  it('when a projector is warming up, then the controller waits instead of repeating the command', async () => {
+    const device = simulator.device('slow-warmup');
+    await worker.startMachine(machine('slow-warmup', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
+
+    await waitFor('the projector to warm up', () => device.power === 'warming', 3000);
+    await waitFor('two checks that saw it warming', async () => {
+      const s = await worker.status('slow-warmup');
+      return s.lastCheck?.outcome === 'transitional' && s.lastCheck.atMs > Date.now() - 1500 && s;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(powerCommands('slow-warmup').filter((command) => command.endsWith('POWR 1'))).toHaveLength(1);
+  });
+
+  it('when the projector rejects a command with ERR3, then the check is transitional, not a failure', async () => {
+    const device = simulator.device('min-on');
+    device.setPower('on');
+    await worker.startMachine(machine('min-on', pjlinkDriver(device.port), { schedule: ALWAYS_OFF }));
+
+    const status = await waitFor('a rejected power-off', async () => {
+      const s = await worker.status('min-on');
+      return s.lastCheck?.failure !== undefined && s;
+    });
+    expect(status.lastCheck).toMatchObject({ outcome: 'transitional', failure: { type: 'DeviceBusyError', step: 'command' } });
+    expect(status.consecutiveFailures).toBe(0);
+    expect(status.health).toBe('ok');
+    expect(device.power).toBe('on');
+  });
+
+  it('when a device accepts the connection and never answers, then the activity fails within its deadline with a message naming the machine and step, and no socket stays open', async () => {
+    const baseline = openTcpSockets();
+    const device = simulator.device('hung');
+    const handle = await worker.startMachine(machine('hung', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
+
+    const status = await waitFor('a failed probe', async () => {
+      const s = await worker.status('hung');
+      return s.lastCheck?.outcome === 'failed' && s;
+    });
+    expect(status.lastCheck?.failure?.type).toBe('DeviceTimeoutError');
+    expect(status.lastCheck?.failure?.message).toContain('hung');
+    expect(status.lastCheck?.failure?.message).toContain(`127.0.0.1:${device.port}`);
+    expect(status.lastCheck?.failure?.message).toMatch(/step "[^"]+"/);
+
+    const attempts = await failedActivityAttempts(handle.workflowId);
+    expect(attempts.length).toBeGreaterThan(0);
+    const deadlineMs = FAST_TIMEOUTS.connectMs + 2 * FAST_TIMEOUTS.responseMs;
+    for (const attempt of attempts) {
+      expect(attempt.message).toContain('hung');
+      expect(attempt.durationMs).toBeLessThanOrEqual(deadlineMs + 1000);
+    }
+
+    await worker.terminateMachines();
+    await waitFor('sockets back to the baseline', () => openTcpSockets() <= baseline, 5000);
+    await waitFor('the device to see no connection', () => device.openConnections === 0, 5000);
+  });
+
+  it('when an operator overrides the schedule, then the override wins until it expires or is cleared', async () => {
+    const device = simulator.device('override');
+    const handle = await worker.startMachine(machine('override', pjlinkDriver(device.port), { schedule: ALWAYS_OFF }));
+    await waitFor('a first check', async () => (await worker.status('override')).lastCheck);
+
+    await handle.signal(setOverrideSignal, { ...operator, power: 'on', untilMs: Date.now() + 4000 });
+    await waitFor('the override to switch it on', () => device.power === 'on', 3000);
+    await waitFor('the expiry to switch it off again', () => device.power === 'off', 8000);
+    const expired = await worker.status('override');
+    expect(expired.override).toBeUndefined();
+    expect(expired.audit.map((entry) => entry.action)).toContain('override expired');
+
+    await handle.signal(setOverrideSignal, { ...operator, power: 'on' });
+    await waitFor('the open-ended override to switch it on', () => device.power === 'on', 3000);
+    await handle.signal(clearOverrideSignal, operator);
+    await waitFor('clearing to return to the schedule', () => device.power === 'off', 3000);
+  });
+
+  it('when a machine is in maintenance, then the controller sends no command while it drifts, and corrects it afterwards', async () => {
+    const device = simulator.device('maintenance');
+    const handle = await worker.startMachine(machine('maintenance', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
+    await waitFor('a first check', async () => (await worker.status('maintenance')).lastCheck);
+
+    await handle.signal(startMaintenanceSignal, { ...operator, reason: 'lamp change' });
+    await waitFor('maintenance mode', async () => (await worker.status('maintenance')).mode === 'maintenance');
+    const commandsBefore = device.commands.length;
+    device.setPower('off');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(device.power).toBe('off');
+    expect(device.commands.length).toBe(commandsBefore);
+
+    await handle.signal(endMaintenanceSignal, operator);
+    await waitFor('the device corrected after maintenance', () => device.power === 'on', 3000);
+  });
+
+  it('when the workflow continues as new, then override, maintenance and the last observation carry over', async () => {
+    const device = simulator.device('long-lived');
+    const spec = machine('long-lived', pjlinkDriver(device.port, 'LONG_LIVED_PJLINK'), { schedule: ALWAYS_OFF });
+    const handle = await worker.startMachine(spec, 2);
+    const firstRunId = (await handle.describe()).runId;
+
+    await handle.signal(setOverrideSignal, { ...operator, power: 'on', reason: 'gala night' });
+    await waitFor('the override to switch it on', () => device.power === 'on', 3000);
+    await handle.signal(startMaintenanceSignal, { ...operator, reason: 'filter clean' });
+
+    await waitFor('a new run', async () => (await handle.describe()).runId !== firstRunId, 10_000);
+    const status = await worker.status('long-lived');
+    expect(status.override).toMatchObject({ power: 'on', reason: 'gala night', by: 'test operator' });
+    expect(status.maintenance).toMatchObject({ reason: 'filter clean' });
+    expect(status.observed?.power).toBe('on');
+    expect(status.audit.map((entry) => entry.action)).toEqual(expect.arrayContaining(['override on', 'maintenance']));
+  });
+});
+
+function client() {
+  return worker.client;
+}
+
+function openTcpSockets(): number {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap').length;
+}
+
+interface FailedAttempt {
+  message: string;
+  durationMs: number;
+}
+
+/** Each failed activity in the workflow's history (all runs), with how long its attempt ran. */
+async function failedActivityAttempts(workflowId: string): Promise<FailedAttempt[]> {
+  const history = await client().workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const timeOf = (event: temporal.api.history.v1.IHistoryEvent) =>
+    Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
+  const byId = new Map(events.map((event) => [Number(event.eventId), event]));
+  return events
+    .filter((event) => event.activityTaskFailedEventAttributes)
+    .map((event) => {
+      const attributes = event.activityTaskFailedEventAttributes!;
+      const started = byId.get(Number(attributes.startedEventId));
+      return {
+        message: attributes.failure?.message ?? '',
+        durationMs: started ? timeOf(event) - timeOf(started) : Number.POSITIVE_INFINITY,
+      };
+    });
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Activities } from '../activities';
+
+export interface MachineWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A bundle made once (tests, benchmarks); otherwise the prebuilt one or the sources. */
+  workflowBundle?: WorkflowBundleOption;
+  maxConcurrentActivities?: number;
+}
+
+/** Built by `npm run build` next to the compiled worker; absent when running from sources. */
+const PREBUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
+
+export async function createMachineWorker(options: MachineWorkerOptions): Promise<Worker> {
+  const workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : existsSync(PREBUILT_BUNDLE)
+      ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+      : { workflowsPath: require.resolve('../workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...workflows,
+    activities: options.activities,
+    // Every slot is bounded in time by the activity timeouts, so a hung device can hold one
+    // only until its deadline; the bound caps sockets and memory under a storm of failures.
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
+    shutdownGraceTime: '10s',
+    shutdownForceTime: '20s',
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The worker process: runs every machine workflow and device activity of the task queue.
+ * Settings: see config/environment.ts and README (Temporal connection from the standard
+ * TEMPORAL_* variables). Stops gracefully on SIGINT/SIGTERM.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { loadEnvironment } from '../config/environment';
+import { loadVenueConfig } from '../config/load';
+import { createSecretResolver, secretRefsOf } from '../config/secrets';
+import { temporalTarget } from '../config/temporal';
+import { createMachineWorker } from './create-worker';
+import { installRuntimeWithMetrics } from './metrics';
+
+async function main(): Promise<void> {
+  const env = loadEnvironment();
+  const venue = loadVenueConfig(env.VENUE_CONFIG);
+  const secrets = createSecretResolver({ secretsFile: env.SHOWCTL_SECRETS_FILE });
+  // Fail at start, not at the first tick of the machine that needs the missing credential.
+  for (const name of secretRefsOf(venue.machines)) secrets({ secret: name });
+
+  if (env.METRICS_PORT > 0) console.log(`worker metrics: ${installRuntimeWithMetrics(env.METRICS_PORT)}`);
+  const target = temporalTarget();
+  const connection = await NativeConnection.connect(target.connectionOptions);
+  try {
+    const worker = await createMachineWorker({
+      connection,
+      namespace: target.namespace,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({ secrets }),
+      maxConcurrentActivities: env.WORKER_MAX_ACTIVITIES,
+    });
+    console.log(`worker polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${target.namespace}`);
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

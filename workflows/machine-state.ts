@@ -1,0 +1,65 @@
+import type { Maintenance, Override } from '../domain/desired-state';
+import type { MachineSpec, ObservedPower, Power } from '../domain/types';
+
+/** What one tick concluded. */
+export type CheckOutcome = 'in-sync' | 'commanded' | 'transitional' | 'failed' | 'maintenance';
+
+export interface CheckFailure {
+  step: 'probe' | 'command';
+  /** The failure type, e.g. DeviceTimeoutError. */
+  type: string;
+  message: string;
+}
+
+export interface CheckResult {
+  atMs: number;
+  desired: Power;
+  outcome: CheckOutcome;
+  observed?: ObservedPower;
+  failure?: CheckFailure;
+}
+
+export interface Observation {
+  power: ObservedPower;
+  detail: string;
+  atMs: number;
+}
+
+export interface AuditEntry {
+  atMs: number;
+  action: string;
+  by: string;
+  reason: string;
+}
+
+/** Everything a machine's workflow remembers; carried whole across continue-as-new. */
+export interface MachineState {
+  override?: Override;
+  maintenance?: Maintenance;
+  lastObservation?: Observation;
+  lastCheck?: CheckResult;
+  consecutiveFailures: number;
+  reconcileRequested: boolean;
+  commandsSent: number;
+  /** Slots that passed while a previous check was still running. */
+  missedTicks: number;
+  audit: AuditEntry[];
+}
+
+export type Health = 'ok' | 'failing' | 'unknown';
+
+export const AUDIT_LENGTH = 20;
+
+export function initialState(): MachineState {
+  return { consecutiveFailures: 0, reconcileRequested: true, commandsSent: 0, missedTicks: 0, audit: [] };
+}
+
+export function healthOf(state: MachineState, spec: MachineSpec): Health {
+  if (state.consecutiveFailures >= spec.failingAfter) return 'failing';
+  return state.lastObservation ? 'ok' : 'unknown';
+}
+
+export function recordAudit(state: MachineState, entry: AuditEntry): void {
+  state.audit.push(entry);
+  if (state.audit.length > AUDIT_LENGTH) state.audit.splice(0, state.audit.length - AUDIT_LENGTH);
+}

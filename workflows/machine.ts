@@ -1,0 +1,358 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { deviceCallDeadlineMs } from '../domain/deadline';
+import { DEVICE_BUSY, nonRetryableDeviceErrors } from '../domain/device-failures';
+import { decide, desiredPower, isInEffect, type Maintenance, type Override } from '../domain/desired-state';
+import { nextScheduleChange } from '../domain/schedule';
+import { nextTickAt, tickOffsetMs } from '../domain/tick';
+import type { MachineSpec, MachineTarget, ObservedPower, Power } from '../domain/types';
+import {
+  healthOf,
+  initialState,
+  recordAudit,
+  type AuditEntry,
+  type CheckFailure,
+  type CheckResult,
+  type Health,
+  type MachineState,
+  type Observation,
+} from './machine-state';
+import {
+  ControlMode,
+  DesiredPower,
+  MachineGroup,
+  MachineHealth,
+  MachineId,
+  ObservedPower as ObservedPowerKey,
+} from './search-attributes';
+
+// ---- Messages ----
+
+export interface Actor {
+  by: string;
+  reason: string;
+}
+export interface OverrideRequest extends Actor {
+  power: Power;
+  untilMs?: number;
+}
+export interface MaintenanceRequest extends Actor {
+  untilMs?: number;
+}
+export interface ConfigurationUpdate {
+  spec: MachineSpec;
+  /** Fingerprint of the spec, kept in the memo so inventory sync can tell what changed. */
+  configHash: string;
+}
+
+export const setOverrideSignal = defineSignal<[OverrideRequest]>('setOverride');
+export const clearOverrideSignal = defineSignal<[Actor]>('clearOverride');
+export const startMaintenanceSignal = defineSignal<[MaintenanceRequest]>('startMaintenance');
+export const endMaintenanceSignal = defineSignal<[Actor]>('endMaintenance');
+export const reconcileNowSignal = defineSignal<[Actor]>('reconcileNow');
+export const configurationChangedSignal = defineSignal<[ConfigurationUpdate]>('configurationChanged');
+/** The machine left the venue configuration: finish cleanly. */
+export const retireSignal = defineSignal<[Actor]>('retire');
+
+export interface MachineStatus {
+  id: string;
+  name: string;
+  group: string;
+  address: string;
+  driver: MachineSpec['driver']['type'];
+  desired: Power;
+  desiredSource: 'schedule' | 'override';
+  observed?: Observation;
+  health: Health;
+  mode: Mode;
+  override?: Override;
+  maintenance?: Maintenance;
+  lastCheck?: CheckResult;
+  consecutiveFailures: number;
+  commandsSent: number;
+  missedTicks: number;
+  nextTickMs: number;
+  nextScheduleChangeMs?: number;
+  audit: AuditEntry[];
+}
+export const statusQuery = defineQuery<MachineStatus>('status');
+
+export interface MachineWorkflowInput {
+  spec: MachineSpec;
+  configHash: string;
+  /** Present when continuing as new: the previous run's state. */
+  state?: MachineState;
+  /** Start a fresh run after this many ticks, to keep histories short and readable. */
+  ticksPerRun?: number;
+}
+
+export interface MachineRetired {
+  id: string;
+  retiredAtMs: number;
+  by: string;
+  reason: string;
+}
+
+type Mode = 'schedule' | 'override' | 'maintenance';
+
+/** About four hours of one-minute ticks: well under the history limits, quick to load in the Web UI. */
+const DEFAULT_TICKS_PER_RUN = 240;
+/** The driver's own deadline fires first; this margin keeps Temporal's timeout as the backstop. */
+const ACTIVITY_TIMEOUT_MARGIN_MS = 2000;
+
+// ---- Workflow ----
+
+export async function machineWorkflow(input: MachineWorkflowInput): Promise<MachineRetired> {
+  let spec = input.spec;
+  let configHash = input.configHash;
+  const state = input.state ?? initialState();
+  const ticksPerRun = input.ticksPerRun ?? DEFAULT_TICKS_PER_RUN;
+  let retirement: MachineRetired | undefined;
+  let nextTickMs = Date.now();
+
+  const audit = (action: string, actor: Actor) =>
+    recordAudit(state, { atMs: Date.now(), action, by: actor.by, reason: actor.reason });
+
+  setHandler(setOverrideSignal, (request) => {
+    state.override = { power: request.power, untilMs: request.untilMs, reason: request.reason, by: request.by, atMs: Date.now() };
+    state.reconcileRequested = true;
+    audit(`override ${request.power}${until(request.untilMs)}`, request);
+  });
+  setHandler(clearOverrideSignal, (actor) => {
+    state.override = undefined;
+    state.reconcileRequested = true;
+    audit('override cleared', actor);
+  });
+  setHandler(startMaintenanceSignal, (request) => {
+    state.maintenance = { untilMs: request.untilMs, reason: request.reason, by: request.by, atMs: Date.now() };
+    state.reconcileRequested = true;
+    audit(`maintenance${until(request.untilMs)}`, request);
+  });
+  setHandler(endMaintenanceSignal, (actor) => {
+    state.maintenance = undefined;
+    state.reconcileRequested = true;
+    audit('maintenance ended', actor);
+  });
+  setHandler(reconcileNowSignal, (actor) => {
+    state.reconcileRequested = true;
+    audit('reconcile now', actor);
+  });
+  setHandler(configurationChangedSignal, (update) => {
+    if (update.configHash === configHash) return;
+    spec = update.spec;
+    configHash = update.configHash;
+    upsertMemo(memoOf(spec, configHash));
+    state.reconcileRequested = true;
+    audit('configuration changed', { by: 'inventory sync', reason: `config ${configHash.slice(0, 12)}` });
+  });
+  setHandler(retireSignal, (actor) => {
+    retirement = { id: spec.id, retiredAtMs: Date.now(), by: actor.by, reason: actor.reason };
+  });
+  setHandler(statusQuery, () => statusOf(spec, state, nextTickMs));
+
+  let servedSlotMs: number | undefined;
+  for (let ticks = 0; ; ticks++) {
+    if (retirement) break;
+    if (ticks >= ticksPerRun || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof machineWorkflow>({ spec, configHash, state, ticksPerRun });
+    }
+    if (!state.reconcileRequested) {
+      nextTickMs = nextTickAt(Date.now(), spec.tickMs, tickOffsetMs(spec.id, spec.tickMs));
+      if (servedSlotMs !== undefined) {
+        // Slots skipped because a check overran its tick or the worker was down.
+        state.missedTicks += Math.max(0, Math.round((nextTickMs - servedSlotMs) / spec.tickMs) - 1);
+      }
+      const wakeMs = Math.min(nextTickMs, ...upcomingExpiries(state));
+      const woken = await condition(
+        () => state.reconcileRequested || retirement !== undefined,
+        Math.max(1, wakeMs - Date.now()),
+      );
+      if (retirement) break;
+      if (!woken && wakeMs === nextTickMs) servedSlotMs = nextTickMs;
+    }
+    state.reconcileRequested = false;
+    await reconcile(spec, state);
+  }
+
+  await condition(allHandlersFinished);
+  log.info('machine retired', { ...retirement });
+  return retirement;
+}
+
+function until(untilMs: number | undefined): string {
+  return untilMs === undefined ? '' : ` until ${new Date(untilMs).toISOString()}`;
+}
+
+function upcomingExpiries(state: MachineState): number[] {
+  const now = Date.now();
+  return [state.override?.untilMs, state.maintenance?.untilMs].filter(
+    (untilMs): untilMs is number => untilMs !== undefined && untilMs > now,
+  );
+}
+
+// ---- One tick: expire, decide, probe, command ----
+
+async function reconcile(spec: MachineSpec, state: MachineState): Promise<void> {
+  const now = Date.now();
+  expireControls(state, now);
+  const desired = desiredPower(spec.schedule, state.override, now).power;
+  try {
+    state.lastCheck = state.maintenance
+      ? { atMs: now, desired, outcome: 'maintenance' }
+      : await check(spec, state, desired, now);
+  } finally {
+    publish(spec, state, desired);
+  }
+}
+
+async function check(spec: MachineSpec, state: MachineState, desired: Power, now: number): Promise<CheckResult> {
+  const target = targetOf(spec);
+  let reading: { power: ObservedPower; detail: string };
+  try {
+    reading = await deviceActivities(spec).probePower(target);
+  } catch (err) {
+    return failed(spec, state, { atMs: now, desired }, failureOf(err, 'probe'));
+  }
+  state.lastObservation = { power: reading.power, detail: reading.detail, atMs: Date.now() };
+  state.consecutiveFailures = 0;
+  const checked = { atMs: now, desired, observed: reading.power };
+
+  const decision = decide(desired, reading.power);
+  if (decision !== 'command') return { ...checked, outcome: decision };
+  try {
+    state.commandsSent++;
+    await deviceActivities(spec, desired).setPower(target, desired);
+    return { ...checked, outcome: 'commanded' };
+  } catch (err) {
+    const failure = failureOf(err, 'command');
+    if (failure.type === DEVICE_BUSY) return { ...checked, outcome: 'transitional', failure };
+    return failed(spec, state, checked, failure);
+  }
+}
+
+function expireControls(state: MachineState, now: number): void {
+  const system = { by: 'schedule', reason: 'expired' };
+  if (state.override && !isInEffect(state.override, now)) {
+    state.override = undefined;
+    recordAudit(state, { atMs: now, action: 'override expired', ...system });
+  }
+  if (state.maintenance && !isInEffect(state.maintenance, now)) {
+    state.maintenance = undefined;
+    recordAudit(state, { atMs: now, action: 'maintenance expired', ...system });
+  }
+}
+
+function failed(
+  spec: MachineSpec,
+  state: MachineState,
+  checked: Omit<CheckResult, 'outcome'>,
+  failure: CheckFailure,
+): CheckResult {
+  state.consecutiveFailures++;
+  log.warn(`${spec.id}: ${failure.step} failed`, { failureType: failure.type, message: failure.message });
+  return { ...checked, outcome: 'failed', failure };
+}
+
+function targetOf(spec: MachineSpec): MachineTarget {
+  return { id: spec.id, name: spec.name, address: spec.address, driver: spec.driver };
+}
+
+/** Only activity failures are device trouble; anything else is a bug and must fail the workflow task. */
+function failureOf(err: unknown, step: CheckFailure['step']): CheckFailure {
+  if (!(err instanceof ActivityFailure)) throw err;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return { step, type: cause.type ?? 'Error', message: cause.message };
+  if (cause instanceof TimeoutFailure) {
+    return { step, type: 'ActivityTimeout', message: `activity ${cause.timeoutType} timeout: ${cause.message}` };
+  }
+  return { step, type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? err.message };
+}
+
+const DRIVER_LABELS: Record<MachineSpec['driver']['type'], string> = {
+  pjlink: 'PJLink',
+  http: 'HTTP',
+  tcp: 'TCP',
+  wol: 'Wake-on-LAN',
+};
+
+/** Activity proxies for one machine: timeouts follow its driver, the summary names it in the Web UI. */
+function deviceActivities(spec: MachineSpec, power?: Power) {
+  const label = DRIVER_LABELS[spec.driver.type];
+  return proxyActivities<Activities>({
+    startToCloseTimeout: deviceCallDeadlineMs(spec.driver) + ACTIVITY_TIMEOUT_MARGIN_MS,
+    retry: {
+      maximumAttempts: 2,
+      initialInterval: '1s',
+      backoffCoefficient: 1,
+      nonRetryableErrorTypes: [...nonRetryableDeviceErrors],
+    },
+    summary: power ? `${label} power ${power} ${spec.id}` : `${label} probe ${spec.id}`,
+  });
+}
+
+// ---- Visibility: search attributes and memo, written only when they change ----
+
+function modeOf(state: MachineState): Mode {
+  if (state.maintenance) return 'maintenance';
+  return state.override ? 'override' : 'schedule';
+}
+
+function publish(spec: MachineSpec, state: MachineState, desired: Power): void {
+  const current = workflowInfo().typedSearchAttributes;
+  const wanted = [
+    { key: MachineId, value: spec.id },
+    { key: MachineGroup, value: spec.group },
+    { key: DesiredPower, value: desired },
+    { key: ObservedPowerKey, value: state.lastObservation?.power ?? 'unknown' },
+    { key: MachineHealth, value: healthOf(state, spec) },
+    { key: ControlMode, value: modeOf(state) },
+  ];
+  const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
+  if (changed.length > 0) upsertSearchAttributes(changed);
+}
+
+export function memoOf(spec: MachineSpec, configHash: string): Record<string, string> {
+  return { name: spec.name, address: spec.address, driver: spec.driver.type, configHash };
+}
+
+function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: number): MachineStatus {
+  const now = Date.now();
+  const desired = desiredPower(spec.schedule, state.override, now);
+  return {
+    id: spec.id,
+    name: spec.name,
+    group: spec.group,
+    address: spec.address,
+    driver: spec.driver.type,
+    desired: desired.power,
+    desiredSource: desired.source,
+    observed: state.lastObservation,
+    health: healthOf(state, spec),
+    mode: modeOf(state),
+    override: state.override,
+    maintenance: state.maintenance,
+    lastCheck: state.lastCheck,
+    consecutiveFailures: state.consecutiveFailures,
+    commandsSent: state.commandsSent,
+    missedTicks: state.missedTicks,
+    nextTickMs,
+    nextScheduleChangeMs: nextScheduleChange(spec.schedule, now),
+    audit: state.audit,
+  };
+}
