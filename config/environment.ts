@@ -15,6 +15,16 @@ const environmentSchema = z.object({
   /** Device calls in flight at once per worker; each holds at most one socket. */
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10000).default(200),
   SHOWCTL_SECRETS_FILE: z.string().min(1).optional(),
+  /** Operator API (api/). Loopback unless told otherwise: open it to the network only with a token. */
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  /** Bearer token for changes (and reads unless API_OPEN_READS); long enough not to be guessed. */
+  API_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  API_OPEN_READS: z.stringbool().default(false),
+  /** Lets the API run without API_TOKEN, everything open: for the demo on one machine only. */
+  API_LOCAL_DEMO: z.stringbool().default(false),
+  /** Temporal Web UI base, e.g. http://127.0.0.1:8233, for links from GET /machines/:id. */
+  TEMPORAL_UI_URL: z.url().optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadSimulatorConfigFile, SimulatorConfigError } from './config';
+import { loadSimulatorConfig, SimulatorConfigError } from './config';
 import { startSimulator, type Simulator } from './index';
 
 const USAGE = 'usage: tsx simulator/cli.ts --config <file.yaml> [--json]';
@@ -17,22 +17,19 @@ async function main(): Promise<void> {
   if (!options.config) return fail(USAGE, 2);
 
   let simulator: Simulator;
-  let host: string;
   try {
-    const config = await loadSimulatorConfigFile(options.config);
-    host = config.host;
-    simulator = await startSimulator(config);
+    simulator = await startSimulator(loadSimulatorConfig(options.config));
   } catch (error) {
     const message = error instanceof SimulatorConfigError ? error.message : `simulator failed to start: ${(error as Error).message}`;
     return fail(message, 1);
   }
 
-  for (const device of simulator.devices) {
-    const wol = device.wolPort === undefined ? '' : ` udp:${host}:${device.wolPort}`;
-    console.log(`${device.id} ${device.kind} ${host}:${device.port}${wol}`);
+  for (const { id, kind, host, port, wolPort } of simulator.devices) {
+    const wol = wolPort === undefined ? '' : ` udp:${host}:${wolPort}`;
+    console.log(`${id} ${kind} ${host}:${port}${wol}`);
   }
   if (options.json) {
-    const devices = simulator.devices.map(({ id, kind, port, wolPort }) => ({ id, kind, host, port, wolPort }));
+    const devices = simulator.devices.map(({ id, kind, host, port, wolPort }) => ({ id, kind, host, port, wolPort }));
     console.log(JSON.stringify({ devices }));
   }
 

@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 const durationMs = z.int().min(0);
 const tcpPort = z.int().min(0).max(65535);
+/** An IP address, so a device's TCP and UDP listeners bind the same interface without a DNS lookup. */
+const ipAddress = z.string().refine((host) => isIP(host) !== 0, 'must be an IP address');
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export const faultSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('hang') }),
@@ -22,11 +26,12 @@ export const faultSchema = z.discriminatedUnion('mode', [
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 
-export const deviceKinds = ['pjlink', 'http-player', 'tcp-line', 'wol-pc'] as const;
-export type DeviceKind = (typeof deviceKinds)[number];
+export type DeviceKind = 'pjlink' | 'http-player' | 'tcp-line' | 'wol-pc';
 
 const commonFields = {
   id: z.string().regex(/^\S+$/, 'must be non-empty and contain no whitespace'),
+  /** Overrides the simulator's host, e.g. one loopback address per device as on a real network. */
+  host: ipAddress.optional(),
   port: tcpPort.default(0),
   initialPower: z.enum(['on', 'off']).default('off'),
   fault: faultSchema.optional(),
@@ -77,7 +82,7 @@ export const deviceConfigSchema = z
 
 export const simulatorConfigSchema = z
   .strictObject({
-    host: z.string().min(1).default('127.0.0.1'),
+    host: ipAddress.default('127.0.0.1'),
     devices: z.array(deviceConfigSchema),
   })
   .superRefine((config, ctx) => {
@@ -89,9 +94,10 @@ export const simulatorConfigSchema = z
       else ctx.addIssue({ code: 'custom', path: ['devices', index, field], message: `${value} is already used by devices[${earlier}]` });
     };
     config.devices.forEach((device, index) => {
+      const host = device.host ?? config.host;
       claim(index, 'id', device.id, 'id');
-      if (device.port !== 0) claim(index, 'port', device.port, 'tcp');
-      if (device.kind === 'wol-pc' && device.wolPort !== 0) claim(index, 'wolPort', device.wolPort, 'udp');
+      if (device.port !== 0) claim(index, 'port', device.port, `tcp:${host}`);
+      if (device.kind === 'wol-pc' && device.wolPort !== 0) claim(index, 'wolPort', device.wolPort, `udp:${host}`);
     });
   });
 
@@ -127,14 +133,11 @@ export class SimulatorConfigError extends Error {
     readonly source?: string,
   ) {
     const where = source ? `${source}: ` : '';
-    super(
-      `Invalid simulator config${source ? ` in ${source}` : ''}:\n` +
-        problems.map((p) => `  ${where}${p.path || '(root)'}: ${p.message}`).join('\n'),
-    );
+    super(['Invalid simulator config:', ...problems.map((p) => `  ${where}${p.path || '(root)'}: ${p.message}`)].join('\n'));
   }
 }
 
-export function formatConfigPath(path: readonly PropertyKey[]): string {
+function formatConfigPath(path: readonly PropertyKey[]): string {
   return path
     .map((segment, index) => {
       if (typeof segment === 'number') return `[${segment}]`;
@@ -158,16 +161,31 @@ export function parseSimulatorConfig(input: unknown, source?: string): ResolvedS
   return result.data;
 }
 
-export async function loadSimulatorConfigFile(file: string): Promise<ResolvedSimulatorConfig> {
+/**
+ * Reads a YAML config file. `${NAME}` and `${NAME:-default}` in its text are replaced from env
+ * first, so one file can serve several runs (ports, addresses).
+ */
+export function loadSimulatorConfig(file: string, env: NodeJS.ProcessEnv = process.env): ResolvedSimulatorConfig {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new SimulatorConfigError([{ path: '', message: `cannot read file: ${(error as Error).message}` }], file);
   }
+  const missing: ConfigProblem[] = [];
+  const substituted = text.split('\n').map((line, index) =>
+    line.replace(ENV_REFERENCE, (reference, name: string, fallback: string | undefined) => {
+      const value = env[name];
+      if (value !== undefined && value !== '') return value;
+      if (fallback !== undefined) return fallback;
+      missing.push({ path: `line ${index + 1}`, message: `${reference}: environment variable ${name} is not set and has no default` });
+      return reference;
+    }),
+  );
+  if (missing.length > 0) throw new SimulatorConfigError(missing, file);
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = parseYaml(substituted.join('\n'));
   } catch (error) {
     throw new SimulatorConfigError([{ path: '', message: `not valid YAML: ${(error as Error).message}` }], file);
   }

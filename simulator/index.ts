@@ -6,7 +6,7 @@ import { WolPcDevice } from './devices/wol-pc';
 import type { SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
 
 export type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from './config';
-export { SimulatorConfigError, simulatorConfigSchema } from './config';
+export { loadSimulatorConfig, SimulatorConfigError, simulatorConfigSchema } from './config';
 export type { CommandRecord, SimulatedDevice } from './simulated-device';
 export { InvalidFaultError } from './simulated-device';
 export type { SimulatedPower } from './power';
@@ -29,7 +29,7 @@ export class UnknownDeviceError extends Error {
  */
 export async function startSimulator(config: SimulatorConfig): Promise<Simulator> {
   const resolved = parseSimulatorConfig(config);
-  const devices = resolved.devices.map((device) => createDevice(device, resolved.host));
+  const devices = resolved.devices.map((device) => createDevice(device, device.host ?? resolved.host));
   try {
     await Promise.all(devices.map((device) => device.start()));
   } catch (error) {

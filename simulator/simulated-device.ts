@@ -14,6 +14,8 @@ export interface CommandRecord {
 export interface SimulatedDevice {
   readonly id: string;
   readonly kind: DeviceKind;
+  /** The IP address the device listens on (the simulator's host unless the device sets its own). */
+  readonly host: string;
   /** Bound TCP port (the actual one when configured as 0). For wol-pc: the agent HTTP port. */
   readonly port: number;
   /** wol-pc only: bound UDP port of the magic-packet listener. */
@@ -23,7 +25,7 @@ export interface SimulatedDevice {
   setPower(p: SettledPower): void;
   setFault(f: Fault | undefined): void;
   /** Every state-changing command accepted or rejected, in order. */
-  readonly commands: readonly CommandRecord[];
+  readonly commands: CommandRecord[];
   /** Sockets currently open on the device side. */
   readonly openConnections: number;
 }
@@ -39,6 +41,7 @@ export class InvalidFaultError extends Error {
 export abstract class SimulatedDeviceBase implements SimulatedDevice {
   readonly id: string;
   abstract readonly kind: DeviceKind;
+  readonly host: string;
   readonly commands: CommandRecord[] = [];
   protected readonly faults: FaultSwitch;
   protected readonly powerCycle: PowerCycle;
@@ -46,6 +49,7 @@ export abstract class SimulatedDeviceBase implements SimulatedDevice {
 
   constructor(config: ResolvedDeviceConfig, host: string, times: TransitionTimes) {
     this.id = config.id;
+    this.host = host;
     this.faults = new FaultSwitch(config.fault, () => this.updateListener());
     this.powerCycle = new PowerCycle(config.initialPower, times, () => this.onPowerChange());
     this.listener = new DeviceListener({ host, port: config.port, createServer: () => this.createServer() });

@@ -30,6 +30,7 @@ export interface AuditEntry {
   action: string;
   by: string;
   reason: string;
+  requestId?: string;
 }
 
 /** Everything a machine's workflow remembers; carried whole across continue-as-new. */

@@ -46,6 +46,8 @@ import {
 export interface Actor {
   by: string;
   reason: string;
+  /** Set by the API so a caller can see in the audit trail that its request was applied. */
+  requestId?: string;
 }
 export interface OverrideRequest extends Actor {
   power: Power;
@@ -126,7 +128,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   let nextTickMs = Date.now();
 
   const audit = (action: string, actor: Actor) =>
-    recordAudit(state, { atMs: Date.now(), action, by: actor.by, reason: actor.reason });
+    recordAudit(state, { atMs: Date.now(), action, by: actor.by, reason: actor.reason, requestId: actor.requestId });
 
   setHandler(setOverrideSignal, (request) => {
     state.override = { power: request.power, untilMs: request.untilMs, reason: request.reason, by: request.by, atMs: Date.now() };

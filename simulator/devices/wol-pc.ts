@@ -24,7 +24,7 @@ export class WolPcDevice extends SimulatedDeviceBase {
 
   constructor(
     config: ResolvedConfigOf<'wol-pc'>,
-    private readonly host: string,
+    host: string,
   ) {
     super(config, host, { warmingMs: config.bootMs, coolingMs: config.shutdownMs });
     this.#mac = Buffer.from(config.mac.replaceAll(':', ''), 'hex');

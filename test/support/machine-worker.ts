@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
 import type { MachineSpec } from '../../domain/types';
@@ -8,6 +8,9 @@ import { configHashOf, machineWorkflowId } from '../../inventory/sync';
 import { machineWorkflow, memoOf, statusQuery, type MachineStatus } from '../../workflows/machine';
 import { createMachineWorker } from '../../worker/create-worker';
 import { bundleWorkflows, temporalAddress } from './temporal';
+
+// Worker lifecycle and workflow logs at INFO drown test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export interface TestWorker {
   client: Client;
@@ -20,10 +23,15 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
+export interface TestWorkerOptions {
+  /** Poll this task queue instead of a fresh one, e.g. to stand in for a worker that stopped. */
+  taskQueue?: string;
+}
+
 /** A real worker on its own task queue against the suite's dev server; secrets from `secrets`. */
-export async function startTestWorker(secrets: Record<string, string> = {}): Promise<TestWorker> {
+export async function startTestWorker(secrets: Record<string, string> = {}, options: TestWorkerOptions = {}): Promise<TestWorker> {
   const address = temporalAddress();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });

@@ -157,7 +157,7 @@ describe('machine workflow against a real dev server and simulated projectors', 
     const firstRunId = (await handle.describe()).runId;
 
     await handle.signal(setOverrideSignal, { ...operator, power: 'on', reason: 'gala night' });
-    await waitFor('the override to switch it on', () => device.power === 'on', 3000);
+    await waitFor('a check that saw it on', async () => (await worker.status('long-lived')).observed?.power === 'on', 5000);
     await handle.signal(startMaintenanceSignal, { ...operator, reason: 'filter clean' });
 
     await waitFor('a new run', async () => (await handle.describe()).runId !== firstRunId, 10_000);

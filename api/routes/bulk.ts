@@ -1,0 +1,72 @@
+/**
+ * The machine operations for a whole group or the whole venue. Members come from visibility
+ * (running machine workflows of this task queue); each gets its own signal and requestId,
+ * and the answer reports every machine's outcome.
+ */
+import { Router, type Request } from 'express';
+import type { AccessGuards } from '../auth';
+import { mapLimited, PARALLEL_CALLS } from '../concurrency';
+import type { ApiContext } from '../context';
+import { deliver, waitUntilApplied, type Command, type Delivery } from '../control';
+import { ApiError, toApiError } from '../errors';
+import { OPERATIONS } from '../operations';
+import { groupPath, mutationQuery, parseInput } from '../schemas';
+import { runningMachines, type MachineFilters } from '../visibility';
+
+export interface MachineOutcome {
+  machine: string;
+  requestId?: string;
+  /** applied: seen in the audit trail within ?wait; accepted: signal stored; failed: see error. */
+  status: 'applied' | 'accepted' | 'failed';
+  error?: { code: string; message: string };
+}
+
+export function bulkRoutes(ctx: ApiContext, guards: AccessGuards): Router {
+  const router = Router();
+  for (const operation of OPERATIONS) {
+    const commandOf = (req: Request) => operation.toCommand(parseInput(operation.body, req.body ?? {}, 'body'));
+
+    router[operation.method](`/groups/:group/${operation.action}`, guards.write, async (req, res) => {
+      const { group } = parseInput(groupPath, req.params, 'path');
+      const { wait } = parseInput(mutationQuery, req.query, 'query');
+      const cmd = commandOf(req);
+      const members = await membersOf(ctx, { group });
+      if (members.length === 0) {
+        throw new ApiError(404, 'group_not_found', `no running machine in group "${group}"; check the name, or run POST /sync`, 'group');
+      }
+      res.json({ group, results: await sendToAll(ctx, members, cmd, wait) });
+    });
+
+    router[operation.method](`/venue/${operation.action}`, guards.write, async (req, res) => {
+      const { wait } = parseInput(mutationQuery, req.query, 'query');
+      const cmd = commandOf(req);
+      const members = await membersOf(ctx, {});
+      if (members.length === 0) throw new ApiError(404, 'no_machines', 'no running machine in this venue; run POST /sync');
+      res.json({ results: await sendToAll(ctx, members, cmd, wait) });
+    });
+  }
+  return router;
+}
+
+async function membersOf(ctx: ApiContext, filters: MachineFilters): Promise<string[]> {
+  return (await runningMachines(ctx, filters)).map((machine) => machine.id).sort();
+}
+
+async function sendToAll(ctx: ApiContext, machines: string[], cmd: Command, waitMs: number | undefined): Promise<MachineOutcome[]> {
+  const sent = await mapLimited(machines, PARALLEL_CALLS, async (machine): Promise<Delivery | MachineOutcome> => {
+    try {
+      return await deliver(ctx, machine, cmd);
+    } catch (err) {
+      // One machine retired or unreachable must not hide what happened to the others.
+      const { code, message } = toApiError(err, ctx.log).toBody().error;
+      return { machine, status: 'failed', error: { code, message } };
+    }
+  });
+  const deliveries = sent.filter((entry): entry is Delivery => 'requestId' in entry && !('status' in entry));
+  const applied = waitMs ? await waitUntilApplied(ctx, deliveries, waitMs) : new Map();
+  return sent.map((entry) =>
+    'status' in entry
+      ? entry
+      : { machine: entry.machine, requestId: entry.requestId, status: applied.has(entry.requestId) ? 'applied' : 'accepted' },
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * What the API accepts, as zod schemas. The OpenAPI document is generated from these
+ * (api/openapi.ts), so the documented and the enforced rules are the same objects.
+ */
+import { z } from 'zod';
+import { idField } from '../config/fields';
+import { parseDuration } from '../domain/duration';
+import { fromZodError } from './errors';
+
+const ISO_TIME = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})`;
+/** parseDuration's syntax: whole numbers with units, largest first, each unit once. */
+const DURATION = String.raw`(?=\d)(?:\d+d)?(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?`;
+const DURATION_ONLY = new RegExp(`^${DURATION}$`);
+
+export const MAX_WAIT_MS = 30_000;
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+
+function durationMs(text: string, ctx: z.RefinementCtx): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : 'invalid duration' });
+    return z.NEVER;
+  }
+}
+
+/** An absolute time, or a duration from now; it must lie in the future. */
+function untilMs(text: string, ctx: z.RefinementCtx): number {
+  const now = Date.now();
+  const atMs = DURATION_ONLY.test(text) ? now + durationMs(text, ctx) : Date.parse(text);
+  if (!Number.isFinite(atMs) || Number.isNaN(new Date(atMs).getTime())) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a valid time` });
+    return z.NEVER;
+  }
+  if (atMs <= now) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not in the future` });
+    return z.NEVER;
+  }
+  return atMs;
+}
+
+const textField = (maximum: number, what: string) =>
+  z
+    .string({ error: 'expected text' })
+    .max(maximum, { error: `expected at most ${maximum} characters` })
+    .regex(/\S/, { error: 'expected non-empty text' })
+    .meta({ description: what });
+
+const reasonField = textField(500, 'Why: shown in the audit trail and the Web UI.');
+const byField = textField(100, 'Who asked; defaults to "api".');
+
+const untilField = z
+  .string({ error: 'expected a time or a duration' })
+  .max(64, { error: 'expected at most 64 characters' })
+  .regex(new RegExp(`^(?:${ISO_TIME}|${DURATION})$`), {
+    error: 'expected an ISO 8601 time with an offset (2030-06-01T22:00:00Z) or a duration (90m, 2h, 1h30m)',
+  })
+  .meta({ description: 'When it ends by itself: an ISO 8601 time with an offset, or a duration from now such as "2h". Open-ended when absent.' })
+  .transform(untilMs);
+
+const powerField = z.enum(['on', 'off'], { error: 'expected "on" or "off"' });
+
+export const overrideBody = z.strictObject({
+  power: powerField,
+  until: untilField.optional(),
+  reason: reasonField,
+  by: byField.optional(),
+});
+
+export const maintenanceBody = z.strictObject({
+  until: untilField.optional(),
+  reason: reasonField,
+  by: byField.optional(),
+});
+
+/** Clearing an override, ending maintenance, reconciling: who and why are optional. */
+export const actorBody = z.strictObject({
+  reason: reasonField.optional(),
+  by: byField.optional(),
+});
+
+export const syncBody = z.strictObject({
+  by: byField.optional(),
+});
+
+export const machinePath = z.strictObject({ id: idField });
+export const groupPath = z.strictObject({ group: idField });
+
+export const mutationQuery = z.strictObject({
+  wait: z
+    .string({ error: 'expected a duration' })
+    .max(32, { error: 'expected at most 32 characters' })
+    .regex(DURATION_ONLY, { error: 'expected a duration such as 5s or 1500ms' })
+    .meta({ description: `Wait up to this long (at most ${MAX_WAIT_MS / 1000}s) for the workflow to apply the change.` })
+    .transform(durationMs)
+    .pipe(z.number().max(MAX_WAIT_MS, { error: `expected at most ${MAX_WAIT_MS / 1000}s` }))
+    .optional(),
+});
+
+export const HEALTH_VALUES = ['ok', 'failing', 'unknown'] as const;
+export const DESIRED_VALUES = ['on', 'off'] as const;
+export const OBSERVED_VALUES = ['on', 'off', 'warming', 'cooling', 'unknown'] as const;
+export const MODE_VALUES = ['schedule', 'override', 'maintenance'] as const;
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, { error: `expected one of ${values.join(', ')}` }).meta({ description: what });
+
+export const listQuery = z.strictObject({
+  group: idField.meta({ description: 'Only machines of this group.' }).optional(),
+  health: oneOf(HEALTH_VALUES, 'Only machines with this health.').optional(),
+  desired: oneOf(DESIRED_VALUES, 'Only machines that should be in this state.').optional(),
+  observed: oneOf(OBSERVED_VALUES, 'Only machines last seen in this state.').optional(),
+  mode: oneOf(MODE_VALUES, 'Only machines under this kind of control.').optional(),
+  limit: z
+    .string({ error: 'expected a whole number' })
+    .regex(/^\d{1,7}$/, { error: `expected a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .meta({ description: `Page size, 1 to ${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when absent.` })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: `expected at least 1` }).max(MAX_PAGE_SIZE, { error: `expected at most ${MAX_PAGE_SIZE}` }))
+    .optional(),
+  cursor: z
+    .string({ error: 'expected a cursor' })
+    .regex(/^[A-Za-z0-9_-]{1,8192}\.[A-Za-z0-9_-]{22}$/, { error: 'expected the nextCursor of a previous page' })
+    .meta({ description: 'The nextCursor of the previous page.' })
+    .optional(),
+});
+
+export type OverrideBody = z.output<typeof overrideBody>;
+export type MaintenanceBody = z.output<typeof maintenanceBody>;
+export type ActorBody = z.output<typeof actorBody>;
+export type ListQuery = z.output<typeof listQuery>;
+
+/** Parses request input; a violation becomes a 400 naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, location: 'body' | 'query' | 'path'): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw fromZodError(parsed.error, location);
+  return parsed.data;
+}

@@ -1,0 +1,65 @@
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Workflow code runs in Temporal's deterministic sandbox and is replayed from history, so it may
+ * not do I/O, read the environment or use real timers. These imports and globals are the usual
+ * ways that creeps in; the workflow bundler would reject some of them only at worker start, and
+ * others (a shared module with a side effect) would break replay silently.
+ *
+ * Allowed on purpose: Math.random, Date.now and new Date(): the sandbox makes them deterministic.
+ */
+const NODE_BUILTIN_MESSAGE = 'Workflow code is replayed in a sandbox without Node APIs: do I/O in an activity.';
+const WORKER_SIDE_MESSAGE =
+  'Workflow code may import only types from worker-side code (`import type`); call it through proxyActivities.';
+
+/** Top-level folders whose code runs on the worker or the host, never in a workflow. */
+const WORKER_SIDE_FOLDERS = ['activities', 'config', 'worker', 'devstack', 'simulator', 'inventory', 'scripts', 'test'];
+const WORKER_SIDE_PACKAGES = ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/envconfig'];
+
+const workflowImportRule = {
+  paths: [
+    ...builtinModules
+      .filter((name) => !name.startsWith('_'))
+      .map((name) => ({ name, message: NODE_BUILTIN_MESSAGE })),
+    ...WORKER_SIDE_PACKAGES.map((name) => ({ name, message: WORKER_SIDE_MESSAGE, allowTypeImports: true })),
+  ],
+  patterns: [
+    { group: ['node:*'], message: NODE_BUILTIN_MESSAGE },
+    {
+      regex: `^\\.{1,2}/(?:.*/)?(?:${WORKER_SIDE_FOLDERS.join('|')})(?:/|$)`,
+      message: WORKER_SIDE_MESSAGE,
+      allowTypeImports: true,
+    },
+  ],
+};
+
+const TIMER_MESSAGE = 'Use sleep() or condition() from @temporalio/workflow: they are durable timers recorded in history.';
+const workflowGlobalsRule = [
+  { name: 'setTimeout', message: TIMER_MESSAGE },
+  { name: 'setInterval', message: TIMER_MESSAGE },
+  { name: 'setImmediate', message: TIMER_MESSAGE },
+  { name: 'fetch', message: NODE_BUILTIN_MESSAGE },
+  { name: 'process', message: 'Workflow code must not read the environment: pass values in the workflow input.' },
+];
+
+export default defineConfig(
+  { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'reports/', 'test-results/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', workflowImportRule],
+      'no-restricted-globals': ['error', ...workflowGlobalsRule],
+    },
+  },
+);

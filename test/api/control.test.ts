@@ -1,0 +1,171 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MachineOutcome } from '../../api/routes/bulk';
+import type { MachineSummary } from '../../api/visibility';
+import type { MachineStatus } from '../../workflows/machine';
+import { startSimulator, type Simulator } from '../../simulator';
+import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
+import { ALWAYS_OFF, ALWAYS_ON, machine, pjlinkDriver } from '../support/specs';
+import { machineFleet, startApi, type ApiUnderTest } from './support';
+
+interface Accepted {
+  requestId: string;
+  machine: string;
+  workflowId: string;
+  status: 'accepted';
+}
+interface Applied {
+  requestId: string;
+  status: 'applied';
+  machine: MachineStatus;
+}
+interface BulkResults {
+  group?: string;
+  results: MachineOutcome[];
+}
+
+const FOYER = ['api-ctl-foyer-1', 'api-ctl-foyer-2', 'api-ctl-foyer-3'];
+const LOBBY = 'api-ctl-lobby';
+const quick = { warmupMs: 100, cooldownMs: 100 };
+
+let simulator: Simulator;
+let worker: TestWorker;
+let api: ApiUnderTest;
+let fleet: ReturnType<typeof machineFleet>;
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    devices: [
+      { id: 'api-ctl-override', kind: 'pjlink', initialPower: 'off', ...quick },
+      { id: 'api-ctl-clear', kind: 'pjlink', initialPower: 'off', ...quick },
+      { id: 'api-ctl-maintenance', kind: 'pjlink', initialPower: 'on', ...quick },
+      ...[...FOYER, LOBBY].map((id) => ({ id, kind: 'pjlink' as const, initialPower: 'off' as const, ...quick })),
+    ],
+  });
+  worker = await startTestWorker();
+  fleet = machineFleet(worker.client, worker.taskQueue);
+  api = await startApi({ client: worker.client, taskQueue: worker.taskQueue });
+});
+
+afterEach(async () => {
+  await fleet.terminateAll();
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await worker?.stop();
+  await simulator?.stop();
+});
+
+async function startMachine(id: string, schedule = ALWAYS_OFF): Promise<void> {
+  await fleet.start([machine(id, pjlinkDriver(simulator.device(id).port), { schedule })]);
+  await waitFor(`a first check of ${id}`, async () => (await worker.status(id)).lastCheck);
+}
+
+function powerOnCommands(id: string): number {
+  return simulator.device(id).commands.filter((entry) => entry.command.endsWith('POWR 1')).length;
+}
+
+describe('operator API against a real worker and simulated projectors', () => {
+  it('when an override is posted for a machine the schedule wants off, then the device is on within one tick and off again once it expires', async () => {
+    const id = 'api-ctl-override';
+    const device = simulator.device(id);
+    await startMachine(id);
+
+    const response = await api.call<Applied>('POST', `/machines/${id}/override?wait=5s`, {
+      json: { power: 'on', until: '5s', reason: 'rehearsal', by: 'stage manager' },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'applied', machine: { id, desired: 'on', mode: 'override' } });
+    expect(response.body.machine.override).toMatchObject({ power: 'on', reason: 'rehearsal', by: 'stage manager' });
+    expect(response.body.machine.audit.at(-1)).toMatchObject({ requestId: response.body.requestId, by: 'stage manager', reason: 'rehearsal' });
+    await waitFor('the device on', () => device.power === 'on', 3000);
+    await waitFor('the device off after the override expired', () => device.power === 'off', 10_000);
+    const after = await worker.status(id);
+    expect(after.override).toBeUndefined();
+    expect(after.audit.map((entry) => entry.action)).toContain('override expired');
+  });
+
+  it('when an open-ended override is cleared with DELETE, then the machine returns to its schedule', async () => {
+    const id = 'api-ctl-clear';
+    const device = simulator.device(id);
+    await startMachine(id);
+
+    const set = await api.call<Accepted>('POST', `/machines/${id}/override`, { json: { power: 'on', reason: 'cleaning crew' } });
+    expect(set.status).toBe(202);
+    expect(set.body).toMatchObject({ status: 'accepted', machine: id, workflowId: `machine-${id}` });
+    await waitFor('the device on', () => device.power === 'on', 3000);
+
+    const cleared = await api.call<Applied>('DELETE', `/machines/${id}/override?wait=5s`, { json: { reason: 'cleaning done' } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.machine).toMatchObject({ mode: 'schedule', desired: 'off', desiredSource: 'schedule' });
+    expect(cleared.body.machine.audit.at(-1)).toMatchObject({ action: 'override cleared', by: 'api', reason: 'cleaning done' });
+    await waitFor('the device back off', () => device.power === 'off', 3000);
+  });
+
+  it('when reconcile is posted with ?wait, then the answer says applied and the audit trail names the API', async () => {
+    const id = 'api-ctl-clear';
+    await startMachine(id);
+
+    const response = await api.call<Applied>('POST', `/machines/${id}/reconcile?wait=5s`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.machine.audit.at(-1)).toMatchObject({ action: 'reconcile now', by: 'api', requestId: response.body.requestId });
+  });
+
+  it('when a machine is in maintenance, then no command is sent while the device drifts, and it is corrected after DELETE', async () => {
+    const id = 'api-ctl-maintenance';
+    const device = simulator.device(id);
+    device.setPower('on');
+    await startMachine(id, ALWAYS_ON);
+
+    const started = await api.call<Applied>('POST', `/machines/${id}/maintenance?wait=5s`, {
+      json: { reason: 'lamp change', until: '1h', by: 'technician' },
+    });
+    expect(started.status).toBe(200);
+    expect(started.body.machine).toMatchObject({ mode: 'maintenance', maintenance: { reason: 'lamp change', by: 'technician' } });
+    expect(started.body.machine.maintenance?.untilMs).toBeGreaterThan(Date.now() + 59 * 60_000);
+
+    const commandsBefore = device.commands.length;
+    device.setPower('off');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(device.power).toBe('off');
+    expect(device.commands.length).toBe(commandsBefore);
+
+    const ended = await api.call<Applied>('DELETE', `/machines/${id}/maintenance?wait=5s`, { json: { reason: 'lamp replaced' } });
+    expect(ended.status).toBe(200);
+    await waitFor('the device corrected after maintenance', () => device.power === 'on', 3000);
+  });
+
+  it('when a group override is posted, then it reaches every machine of the group, reports each, and leaves other groups alone', async () => {
+    await fleet.start([
+      ...FOYER.map((id) => machine(id, pjlinkDriver(simulator.device(id).port), { group: 'api-ctl-foyer', schedule: ALWAYS_OFF })),
+      machine(LOBBY, pjlinkDriver(simulator.device(LOBBY).port), { group: 'api-ctl-lobby', schedule: ALWAYS_OFF }),
+    ]);
+    await waitFor('visibility to list the foyer', async () => {
+      const page = await api.call<{ machines: MachineSummary[] }>('GET', '/machines?group=api-ctl-foyer');
+      return page.body.machines.length === FOYER.length;
+    });
+
+    const response = await api.call<BulkResults>('POST', '/groups/api-ctl-foyer/override?wait=10s', {
+      json: { power: 'on', until: '1h', reason: 'opening night' },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body.group).toBe('api-ctl-foyer');
+    expect(response.body.results.map((result) => result.machine)).toEqual(FOYER);
+    expect(response.body.results.every((result) => result.status === 'applied')).toBe(true);
+    expect(new Set(response.body.results.map((result) => result.requestId)).size).toBe(FOYER.length);
+    for (const id of FOYER) await waitFor(`${id} on`, () => simulator.device(id).power === 'on', 3000);
+    const first = response.body.results[0] as MachineOutcome;
+    const status = await worker.status(first.machine);
+    expect(status.audit.at(-1)).toMatchObject({ requestId: first.requestId, reason: 'opening night', by: 'api' });
+    expect(powerOnCommands(LOBBY)).toBe(0);
+
+    const venue = await api.call<BulkResults>('DELETE', '/venue/override?wait=10s', { json: { reason: 'doors closed' } });
+    expect(venue.status).toBe(200);
+    expect(venue.body.results.map((result) => result.machine).sort()).toEqual([...FOYER, LOBBY].sort());
+    expect(venue.body.results.every((result) => result.status === 'applied')).toBe(true);
+    for (const id of FOYER) await waitFor(`${id} back off`, () => simulator.device(id).power === 'off', 3000);
+  });
+});
