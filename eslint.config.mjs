@@ -15,8 +15,8 @@ const NODE_BUILTIN_MESSAGE = 'Workflow code is replayed in a sandbox without Nod
 const WORKER_SIDE_MESSAGE =
   'Workflow code may import only types from worker-side code (`import type`); call it through proxyActivities.';
 
-/** Top-level folders whose code runs on the worker or the host, never in a workflow. */
-const WORKER_SIDE_FOLDERS = ['activities', 'config', 'worker', 'devstack', 'simulator', 'inventory', 'scripts', 'test'];
+/** The only top-level folders whose code may run inside a workflow; everything else is worker- or host-side. */
+const WORKFLOW_SAFE_FOLDERS = ['workflows', 'domain'];
 const WORKER_SIDE_PACKAGES = ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/envconfig'];
 
 const workflowImportRule = {
@@ -29,7 +29,8 @@ const workflowImportRule = {
   patterns: [
     { group: ['node:*'], message: NODE_BUILTIN_MESSAGE },
     {
-      regex: `^\\.{1,2}/(?:.*/)?(?:${WORKER_SIDE_FOLDERS.join('|')})(?:/|$)`,
+      // Any relative import that climbs to the top level and enters a folder other than these.
+      regex: `^(?:\\.\\./)+(?!(?:${WORKFLOW_SAFE_FOLDERS.join('|')})(?:/|$))[^./]`,
       message: WORKER_SIDE_MESSAGE,
       allowTypeImports: true,
     },

@@ -51,7 +51,8 @@ export function fromZodError(error: ZodError, location: 'body' | 'query' | 'path
 interface HttpError {
   status: number;
   type?: string;
-  expose?: boolean;
+  /** Set by body-parser on entity.too.large: the limit in bytes. */
+  limit?: number;
 }
 
 function isHttpError(err: unknown): err is HttpError {
@@ -62,7 +63,6 @@ function isHttpError(err: unknown): err is HttpError {
 
 const BODY_PARSER_ERRORS: Record<string, [code: string, message: string]> = {
   'entity.parse.failed': ['invalid_json', 'the request body is not valid JSON'],
-  'entity.too.large': ['payload_too_large', 'the request body is larger than the limit'],
   'entity.verify.failed': ['invalid_request', 'the request body was rejected'],
   'encoding.unsupported': ['unsupported_media_type', 'unsupported content encoding'],
   'charset.unsupported': ['unsupported_media_type', 'unsupported charset: send UTF-8 JSON'],
@@ -71,6 +71,9 @@ const BODY_PARSER_ERRORS: Record<string, [code: string, message: string]> = {
 };
 
 function fromHttpError(err: HttpError): ApiError {
+  if (err.type === 'entity.too.large') {
+    return new ApiError(413, 'payload_too_large', `the request body is larger than the limit of ${err.limit ?? 'the API'} bytes`);
+  }
   const known = err.type ? BODY_PARSER_ERRORS[err.type] : undefined;
   if (known) return new ApiError(err.status, known[0], known[1]);
   // The router rejects a path segment that is not valid percent-encoding with a 400.

@@ -15,6 +15,8 @@ const environmentSchema = z.object({
   /** Device calls in flight at once per worker; each holds at most one socket. */
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10000).default(200),
   SHOWCTL_SECRETS_FILE: z.string().min(1).optional(),
+  /** The worker's log level; INFO adds worker lifecycle and workflow bundling. */
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   /** Operator API (api/). Loopback unless told otherwise: open it to the network only with a token. */
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),

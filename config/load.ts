@@ -25,7 +25,11 @@ export function loadVenueConfig(file: string, env: NodeJS.ProcessEnv = process.e
 
 /** fileLabel names the source in messages and in VenueConfig.file; `${NAME:-default}` come from env. */
 export function parseVenueConfig(text: string, fileLabel: string, env: NodeJS.ProcessEnv = process.env): VenueConfig {
-  const { data, locate } = parseYamlSource(substituteEnvironment(text, fileLabel, env), fileLabel);
+  const substituted = substituteEnvironment(text, env);
+  if (substituted.unresolved.length > 0) {
+    throw new ConfigError(fileLabel, substituted.unresolved.map(({ line, message }) => ({ path: '', line, message })));
+  }
+  const { data, locate } = parseYamlSource(substituted.text, fileLabel);
   const result = venueFileSchema.safeParse(data, { reportInput: true, error: expectationOf });
   if (!result.success) throw new ConfigError(fileLabel, problemsFromIssues(result.error.issues, locate));
   return toVenueConfig(result.data, fileLabel);

@@ -4,10 +4,11 @@
  * against the device simulator. Then it syncs the inventory and runs the worker until Ctrl-C.
  */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createApp, type ApiApp } from '../api/app';
+import { apiSettings } from '../api/settings';
 import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';
@@ -16,7 +17,7 @@ import { syncInventory } from '../inventory/sync';
 import { loadSimulatorConfig } from '../simulator/config';
 import { startSimulator, type Simulator } from '../simulator';
 import { createMachineWorker } from '../worker/create-worker';
-import { installRuntimeWithMetrics } from '../worker/metrics';
+import { installWorkerRuntime } from '../worker/runtime';
 import { startDevServer, type DevServer } from './dev-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -34,19 +35,19 @@ async function main(): Promise<void> {
   const venue = loadVenueConfig(env.VENUE_CONFIG);
   const secrets = createSecretResolver({ secretsFile: env.SHOWCTL_SECRETS_FILE });
   for (const name of secretRefsOf(venue.machines)) secrets({ secret: name });
-  const metricsUrl = env.METRICS_PORT > 0 ? installRuntimeWithMetrics(env.METRICS_PORT) : undefined;
+  const metricsUrl = installWorkerRuntime({ metricsPort: env.METRICS_PORT, logLevel: env.LOG_LEVEL });
 
   let devServer: DevServer | undefined;
   let simulator: Simulator | undefined;
   let nativeConnection: NativeConnection | undefined;
   let clientConnection: Connection | undefined;
+  let api: ApiApp | undefined;
   try {
     if (!process.env.TEMPORAL_ADDRESS) {
-      mkdirSync(path.join(ROOT, 'data'), { recursive: true });
       devServer = await startDevServer({
         port: Number(process.env.TEMPORAL_PORT ?? 7233),
         uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
-        dbFile: path.join(ROOT, 'data/temporal.sqlite'),
+        dbFile: process.env.TEMPORAL_DB_FILE ?? path.join(ROOT, 'data/temporal.sqlite'),
       });
       process.env.TEMPORAL_ADDRESS = devServer.address;
     }
@@ -65,17 +66,27 @@ async function main(): Promise<void> {
     });
     const running = worker.run();
     const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines });
+    api = createApp({
+      client,
+      namespace: target.namespace,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      venue,
+      ...apiSettings(env, { demo, webUiBaseUrl: devServer?.uiUrl }),
+    });
+    const { url: apiUrl } = await api.start(env.API_PORT, env.API_HOST);
 
     console.log(`\n${venue.venue.name}: ${venue.machines.length} machines, tick ${venue.tickMs / 1000} s`);
     console.log(`  inventory:   ${report.started.length} started, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.retired.length} retired`);
     if (devServer?.uiUrl) console.log(`  Web UI:      ${devServer.uiUrl}/namespaces/${target.namespace}/workflows`);
     console.log(`  Temporal:    ${process.env.TEMPORAL_ADDRESS} (npm run temporal -- workflow list)`);
+    console.log(`  API:         ${apiUrl} (${apiUrl}/openapi.json)`);
     if (metricsUrl) console.log(`  metrics:     ${metricsUrl}`);
     if (simulator) console.log(`  simulator:   ${simulator.devices.length} demo devices on 127.0.x.x`);
     console.log('ready; Ctrl-C stops everything\n');
     // The SDK shuts the worker down on SIGINT/SIGTERM; run() resolves once it has drained.
     await running;
   } finally {
+    await api?.stop();
     await nativeConnection?.close();
     await clientConnection?.close();
     await simulator?.stop();

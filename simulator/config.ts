@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { substituteEnvironment } from '../config/substitute-env';
 
 const durationMs = z.int().min(0);
 const tcpPort = z.int().min(0).max(65535);
 /** An IP address, so a device's TCP and UDP listeners bind the same interface without a DNS lookup. */
 const ipAddress = z.string().refine((host) => isIP(host) !== 0, 'must be an IP address');
-const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export const faultSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('hang') }),
@@ -172,20 +172,13 @@ export function loadSimulatorConfig(file: string, env: NodeJS.ProcessEnv = proce
   } catch (error) {
     throw new SimulatorConfigError([{ path: '', message: `cannot read file: ${(error as Error).message}` }], file);
   }
-  const missing: ConfigProblem[] = [];
-  const substituted = text.split('\n').map((line, index) =>
-    line.replace(ENV_REFERENCE, (reference, name: string, fallback: string | undefined) => {
-      const value = env[name];
-      if (value !== undefined && value !== '') return value;
-      if (fallback !== undefined) return fallback;
-      missing.push({ path: `line ${index + 1}`, message: `${reference}: environment variable ${name} is not set and has no default` });
-      return reference;
-    }),
-  );
-  if (missing.length > 0) throw new SimulatorConfigError(missing, file);
+  const substituted = substituteEnvironment(text, env);
+  if (substituted.unresolved.length > 0) {
+    throw new SimulatorConfigError(substituted.unresolved.map(({ line, message }) => ({ path: `line ${line}`, message })), file);
+  }
   let document: unknown;
   try {
-    document = parseYaml(substituted.join('\n'));
+    document = parseYaml(substituted.text);
   } catch (error) {
     throw new SimulatorConfigError([{ path: '', message: `not valid YAML: ${(error as Error).message}` }], file);
   }

@@ -10,7 +10,7 @@ import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';
 import { temporalTarget } from '../config/temporal';
 import { createMachineWorker } from './create-worker';
-import { installRuntimeWithMetrics } from './metrics';
+import { installWorkerRuntime } from './runtime';
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   // Fail at start, not at the first tick of the machine that needs the missing credential.
   for (const name of secretRefsOf(venue.machines)) secrets({ secret: name });
 
-  if (env.METRICS_PORT > 0) console.log(`worker metrics: ${installRuntimeWithMetrics(env.METRICS_PORT)}`);
+  const metricsUrl = installWorkerRuntime({ metricsPort: env.METRICS_PORT, logLevel: env.LOG_LEVEL });
+  if (metricsUrl) console.log(`worker metrics: ${metricsUrl}`);
   const target = temporalTarget();
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {

@@ -267,7 +267,7 @@ function failed(
   failure: CheckFailure,
 ): CheckResult {
   state.consecutiveFailures++;
-  log.warn(`${spec.id}: ${failure.step} failed`, { failureType: failure.type, message: failure.message });
+  log.info(`${spec.id}: ${failure.step} failed`, { failureType: failure.type, message: failure.message });
   return { ...checked, outcome: 'failed', failure };
 }
 

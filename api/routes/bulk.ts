@@ -62,7 +62,7 @@ async function sendToAll(ctx: ApiContext, machines: string[], cmd: Command, wait
       return { machine, status: 'failed', error: { code, message } };
     }
   });
-  const deliveries = sent.filter((entry): entry is Delivery => 'requestId' in entry && !('status' in entry));
+  const deliveries = sent.filter((entry): entry is Delivery => !('status' in entry));
   const applied = waitMs ? await waitUntilApplied(ctx, deliveries, waitMs) : new Map();
   return sent.map((entry) =>
     'status' in entry

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
 import type { MachineSpec } from '../../domain/types';
 import { configHashOf, machineWorkflowId } from '../../inventory/sync';
 import { machineWorkflow, memoOf, statusQuery, type MachineStatus } from '../../workflows/machine';
 import { createMachineWorker } from '../../worker/create-worker';
+import { installWorkerRuntime } from '../../worker/runtime';
 import { bundleWorkflows, temporalAddress } from './temporal';
 
 // Worker lifecycle and workflow logs at INFO drown test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+installWorkerRuntime({ metricsPort: 0, logLevel: 'WARN' });
 
 export interface TestWorker {
   client: Client;
