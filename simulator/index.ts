@@ -3,11 +3,11 @@ import { HttpPlayerDevice } from './devices/http-player';
 import { PjlinkDevice } from './devices/pjlink';
 import { TcpLineDevice } from './devices/tcp-line';
 import { WolPcDevice } from './devices/wol-pc';
-import type { SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
+import type { DeviceEventListener, SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
 
 export type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from './config';
 export { loadSimulatorConfig, SimulatorConfigError, simulatorConfigSchema } from './config';
-export type { CommandRecord, SimulatedDevice } from './simulated-device';
+export type { CommandRecord, DeviceEvent, DeviceEventListener, SimulatedDevice } from './simulated-device';
 export { InvalidFaultError } from './simulated-device';
 export type { SimulatedPower } from './power';
 
@@ -23,13 +23,19 @@ export class UnknownDeviceError extends Error {
   override readonly name = 'UnknownDeviceError';
 }
 
+export interface SimulatorOptions {
+  /** Sees every connection and command of every device from the start, e.g. to write a log. */
+  onEvent?: DeviceEventListener;
+}
+
 /**
  * Starts every configured device on loopback (or config.host). Throws SimulatorConfigError for an
  * invalid config; when a port cannot be bound, stops what already started and rethrows.
  */
-export async function startSimulator(config: SimulatorConfig): Promise<Simulator> {
+export async function startSimulator(config: SimulatorConfig, options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = parseSimulatorConfig(config);
   const devices = resolved.devices.map((device) => createDevice(device, device.host ?? resolved.host));
+  for (const device of devices) device.observe(options.onEvent);
   try {
     await Promise.all(devices.map((device) => device.start()));
   } catch (error) {

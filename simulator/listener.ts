@@ -6,6 +6,8 @@ export interface ListenerOptions {
   port: number;
   /** A fresh server per listen, so a closed one can finish draining while its successor accepts. */
   createServer: () => Server;
+  /** Runs for every accepted socket, after the device's own connection handler. */
+  onConnection?: (socket: Socket) => void;
 }
 
 const RELISTEN_RETRY_MS = 50;
@@ -90,6 +92,7 @@ export class DeviceListener {
       socket.once('close', () => this.#sockets.delete(socket));
       // Clients reset and vanish all the time; that is their business, not a simulator crash.
       socket.on('error', () => {});
+      this.options.onConnection?.(socket);
     });
     return server;
   }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { faultSchema, unsupportedFaultReason, type DeviceKind, type Fault, type ResolvedDeviceConfig } from './config';
 import { FaultSwitch } from './faults';
 import { DeviceListener } from './listener';
@@ -10,6 +10,16 @@ export interface CommandRecord {
   /** e.g. 'POWR 1', 'ERR3 POWR 1', 'PUT power on', 'WOL'. */
   command: string;
 }
+
+/**
+ * What a device saw, in order, for logs and benchmarks: a TCP connection accepted or closed
+ * (numbered per device), or an entry of its command log. Times are epoch ms.
+ */
+export type DeviceEvent =
+  | { at: number; device: string; type: 'connected' | 'disconnected'; connection: number }
+  | { at: number; device: string; type: 'command'; command: string };
+
+export type DeviceEventListener = (event: DeviceEvent) => void;
 
 export interface SimulatedDevice {
   readonly id: string;
@@ -28,6 +38,8 @@ export interface SimulatedDevice {
   readonly commands: CommandRecord[];
   /** Sockets currently open on the device side. */
   readonly openConnections: number;
+  /** Reports every later connection and command to `listener` (one listener; a later call replaces it). */
+  observe(listener: DeviceEventListener | undefined): void;
 }
 
 export class InvalidFaultError extends Error {
@@ -46,13 +58,20 @@ export abstract class SimulatedDeviceBase implements SimulatedDevice {
   protected readonly faults: FaultSwitch;
   protected readonly powerCycle: PowerCycle;
   protected readonly listener: DeviceListener;
+  #observer: DeviceEventListener | undefined;
+  #connectionsSeen = 0;
 
   constructor(config: ResolvedDeviceConfig, host: string, times: TransitionTimes) {
     this.id = config.id;
     this.host = host;
     this.faults = new FaultSwitch(config.fault, () => this.updateListener());
     this.powerCycle = new PowerCycle(config.initialPower, times, () => this.onPowerChange());
-    this.listener = new DeviceListener({ host, port: config.port, createServer: () => this.createServer() });
+    this.listener = new DeviceListener({
+      host,
+      port: config.port,
+      createServer: () => this.createServer(),
+      onConnection: (socket) => this.#reportConnection(socket),
+    });
   }
 
   get port(): number {
@@ -65,6 +84,10 @@ export abstract class SimulatedDeviceBase implements SimulatedDevice {
 
   get openConnections(): number {
     return this.listener.openConnections;
+  }
+
+  observe(listener: DeviceEventListener | undefined): void {
+    this.#observer = listener;
   }
 
   setPower(power: SettledPower): void {
@@ -91,7 +114,15 @@ export abstract class SimulatedDeviceBase implements SimulatedDevice {
   }
 
   protected record(command: string): void {
-    this.commands.push({ at: Date.now(), command });
+    const at = Date.now();
+    this.commands.push({ at, command });
+    this.#observer?.({ at, device: this.id, type: 'command', command });
+  }
+
+  #reportConnection(socket: Socket): void {
+    const connection = ++this.#connectionsSeen;
+    this.#observer?.({ at: Date.now(), device: this.id, type: 'connected', connection });
+    socket.once('close', () => this.#observer?.({ at: Date.now(), device: this.id, type: 'disconnected', connection }));
   }
 
   /** Whether the TCP side accepts connections now; a kind may add its own conditions. */

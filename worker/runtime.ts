@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { HISTOGRAM_BUCKETS_SECONDS } from './metrics';
 
 export interface WorkerRuntimeOptions {
   /** Port of the Prometheus endpoint on `metricsHost`; 0 leaves metrics off. */
@@ -10,13 +11,17 @@ export interface WorkerRuntimeOptions {
 /**
  * Installs the SDK runtime once per process, before any connection: one log line per event
  * (the default prints multi-line objects), and the Prometheus endpoint with the temporal_*
- * series (task slots, activity failures, schedule-to-start latency). Returns the metrics URL.
+ * series (task slots, activity failures, schedule-to-start latency) next to our own showctl_*
+ * ones (docs/observability.md). Returns the metrics URL.
  */
 export function installWorkerRuntime(options: WorkerRuntimeOptions): string | undefined {
   const bindAddress = `${options.metricsHost ?? '127.0.0.1'}:${options.metricsPort}`;
   Runtime.install({
     logger: new DefaultLogger(options.logLevel, (entry) => console.error(formatLogEntry(entry))),
-    telemetryOptions: options.metricsPort > 0 ? { metrics: { prometheus: { bindAddress } } } : undefined,
+    telemetryOptions:
+      options.metricsPort > 0
+        ? { metrics: { prometheus: { bindAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS_SECONDS } } }
+        : undefined,
   });
   return options.metricsPort > 0 ? `http://${bindAddress}/metrics` : undefined;
 }

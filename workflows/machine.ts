@@ -33,6 +33,14 @@ import {
   type Observation,
 } from './machine-state';
 import {
+  clearMachineHealth,
+  publishMachineHealth,
+  recordCheck,
+  recordCommand,
+  recordMissedTicks,
+  recordTickLateness,
+} from './machine-metrics';
+import {
   ControlMode,
   DesiredPower,
   MachineGroup,
@@ -156,6 +164,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   });
   setHandler(configurationChangedSignal, (update) => {
     if (update.configHash === configHash) return;
+    if (update.spec.group !== spec.group) clearMachineHealth(spec);
     spec = update.spec;
     configHash = update.configHash;
     upsertMemo(memoOf(spec, configHash));
@@ -178,7 +187,9 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
       nextTickMs = nextTickAt(Date.now(), spec.tickMs, tickOffsetMs(spec.id, spec.tickMs));
       if (servedSlotMs !== undefined) {
         // Slots skipped because a check overran its tick or the worker was down.
-        state.missedTicks += Math.max(0, Math.round((nextTickMs - servedSlotMs) / spec.tickMs) - 1);
+        const missed = Math.max(0, Math.round((nextTickMs - servedSlotMs) / spec.tickMs) - 1);
+        state.missedTicks += missed;
+        if (missed > 0) recordMissedTicks(spec, missed);
       }
       const wakeMs = Math.min(nextTickMs, ...upcomingExpiries(state));
       const woken = await condition(
@@ -186,13 +197,17 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
         Math.max(1, wakeMs - Date.now()),
       );
       if (retirement) break;
-      if (!woken && wakeMs === nextTickMs) servedSlotMs = nextTickMs;
+      if (!woken && wakeMs === nextTickMs) {
+        servedSlotMs = nextTickMs;
+        recordTickLateness(spec, Date.now() - nextTickMs);
+      }
     }
     state.reconcileRequested = false;
     await reconcile(spec, state);
   }
 
   await condition(allHandlersFinished);
+  clearMachineHealth(spec);
   log.info('machine retired', { ...retirement });
   return retirement;
 }
@@ -218,6 +233,7 @@ async function reconcile(spec: MachineSpec, state: MachineState): Promise<void> 
     state.lastCheck = state.maintenance
       ? { atMs: now, desired, outcome: 'maintenance' }
       : await check(spec, state, desired, now);
+    recordCheck(spec, state.lastCheck.outcome);
   } finally {
     publish(spec, state, desired);
   }
@@ -239,6 +255,7 @@ async function check(spec: MachineSpec, state: MachineState, desired: Power, now
   if (decision !== 'command') return { ...checked, outcome: decision };
   try {
     state.commandsSent++;
+    recordCommand(spec, desired);
     await deviceActivities(spec, desired).setPower(target, desired);
     return { ...checked, outcome: 'commanded' };
   } catch (err) {
@@ -327,6 +344,7 @@ function publish(spec: MachineSpec, state: MachineState, desired: Power): void {
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length > 0) upsertSearchAttributes(changed);
+  publishMachineHealth(spec, { failing: healthOf(state, spec) === 'failing', inMaintenance: state.maintenance !== undefined });
 }
 
 export function memoOf(spec: MachineSpec, configHash: string): Record<string, string> {

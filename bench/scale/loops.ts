@@ -1,0 +1,178 @@
+/**
+ * The three loops the benchmark compares, each started on its own and torn down whole, so one
+ * cannot tax the next: ours (worker/main.ts, machines started by inventory sync), the minimal
+ * Temporal loop, and the plain Node loop. Temporal loops get a fresh dev server each.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { findFreePort, startDevServer, type DevServer } from '../../devstack/dev-server';
+import type { MachineSpec, MachineTarget } from '../../domain/types';
+import { syncInventory } from '../../inventory/sync';
+import { startChild, type Child } from './child';
+import type { MinimalLoopInput } from './minimal-workflow';
+import type { PlainLoopMachines } from './plain-loop-main';
+
+export type LoopName = 'ours' | 'minimal' | 'plain';
+
+export interface LoopSettings {
+  machines: MachineSpec[];
+  /** The venue file the machines came from: our worker reads it. */
+  venueFile: string;
+  tickMs: number;
+  /** Worker processes on the task queue (Temporal loops). */
+  workers: number;
+  maxActivities: number;
+  /** Where the dev server keeps its SQLite file; undefined keeps it in memory. */
+  dbFile?: string;
+  /** Continue-as-new period in ticks for both Temporal loops. */
+  ticksPerRun: number;
+  /** Our worker's entry, for experiments with worker options; default worker/main.ts. */
+  workerEntry?: string;
+  /** Added to our worker's environment, e.g. NODE_OPTIONS for an experiment. */
+  workerEnv?: Record<string, string>;
+  dynamicConfig?: Record<string, unknown>;
+  workDir: string;
+}
+
+export interface WorkerProcess {
+  pid: number;
+  metricsUrl?: string;
+}
+
+export interface RunningLoop {
+  workers: WorkerProcess[];
+  serverPid?: number;
+  /** For describing workflows (Temporal loops). */
+  client?: Client;
+  workflowIds: string[];
+  /** From the first start call until every machine's loop runs. */
+  startupSeconds: number;
+  stop(): Promise<void>;
+}
+
+const REPO = path.resolve(__dirname, '..', '..');
+const OUR_WORKER = path.join(REPO, 'worker', 'main.ts');
+const MINIMAL_WORKER = path.join(__dirname, 'minimal-worker-main.ts');
+const PLAIN_LOOP = path.join(__dirname, 'plain-loop-main.ts');
+const PARALLEL_STARTS = 32;
+/** The SDK bundles workflow code at worker start: seconds, more on a loaded machine. */
+const WORKER_READY_TIMEOUT_MS = 180_000;
+
+export function startLoop(loop: LoopName, settings: LoopSettings): Promise<RunningLoop> {
+  switch (loop) {
+    case 'ours':
+      return startTemporalLoop(settings, settings.workerEntry ?? OUR_WORKER, settings.workerEnv ?? {}, startOurMachines);
+    case 'minimal':
+      return startTemporalLoop(settings, MINIMAL_WORKER, {}, startMinimalMachines);
+    case 'plain':
+      return startPlainLoop(settings);
+  }
+}
+
+type StartMachines = (client: Client, taskQueue: string, settings: LoopSettings) => Promise<string[]>;
+
+async function startTemporalLoop(settings: LoopSettings, workerEntry: string, workerEnv: Record<string, string>, startMachines: StartMachines): Promise<RunningLoop> {
+  const taskQueue = 'scale-bench';
+  let server: DevServer | undefined;
+  let connection: Connection | undefined;
+  const workers: Child[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await connection?.close();
+    await server?.stop();
+  };
+  try {
+    server = await startDevServer({ dbFile: settings.dbFile, dynamicConfig: settings.dynamicConfig });
+    const metricsUrls: string[] = [];
+    for (let index = 0; index < settings.workers; index++) {
+      const metricsPort = await findFreePort();
+      metricsUrls.push(`http://127.0.0.1:${metricsPort}/metrics`);
+      workers.push(
+        await startChild({
+          name: `worker ${index + 1}`,
+          entry: workerEntry,
+          env: {
+            ...environmentWithoutTemporal(),
+            ...workerEnv,
+            VENUE_CONFIG: settings.venueFile,
+            TEMPORAL_ADDRESS: server.address,
+            TEMPORAL_NAMESPACE: server.namespace,
+            TEMPORAL_TASK_QUEUE: taskQueue,
+            METRICS_PORT: String(metricsPort),
+            WORKER_MAX_ACTIVITIES: String(settings.maxActivities),
+            LOG_LEVEL: 'WARN',
+          },
+          readyLine: /^worker polling task queue/,
+          readyTimeoutMs: WORKER_READY_TIMEOUT_MS,
+        }),
+      );
+    }
+    connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection, namespace: server.namespace });
+    const startedAt = Date.now();
+    const workflowIds = await startMachines(client, taskQueue, settings);
+    return {
+      workers: workers.map((worker, index) => ({ pid: worker.pid, metricsUrl: metricsUrls[index] })),
+      serverPid: server.pid,
+      client,
+      workflowIds,
+      startupSeconds: (Date.now() - startedAt) / 1000,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The product's own path: inventory sync from the venue's machines. */
+const startOurMachines: StartMachines = async (client, taskQueue, settings) => {
+  const report = await syncInventory(client, { taskQueue, machines: settings.machines, ticksPerRun: settings.ticksPerRun, by: 'scale benchmark' });
+  return report.started.map((id) => `machine-${id}`);
+};
+
+const startMinimalMachines: StartMachines = async (client, taskQueue, settings) => {
+  const workflowIds = settings.machines.map((spec) => `minimal-${spec.id}`);
+  await forEachLimited(settings.machines, async (spec) => {
+    const input: MinimalLoopInput = { target: targetOf(spec), tickMs: settings.tickMs, ticksPerRun: settings.ticksPerRun };
+    await client.workflow.start('minimalLoopWorkflow', { workflowId: `minimal-${spec.id}`, taskQueue, args: [input] });
+  });
+  return workflowIds;
+};
+
+async function startPlainLoop(settings: LoopSettings): Promise<RunningLoop> {
+  const machinesFile = path.join(settings.workDir, `plain-loop-${settings.machines.length}.json`);
+  const machines: PlainLoopMachines = { tickMs: settings.tickMs, targets: settings.machines.map(targetOf) };
+  await writeFile(machinesFile, JSON.stringify(machines));
+  const startedAt = Date.now();
+  const child = await startChild({
+    name: 'plain loop',
+    entry: PLAIN_LOOP,
+    env: { ...process.env, PLAIN_LOOP_MACHINES: machinesFile },
+    readyLine: /^plain loop running/,
+  });
+  return {
+    workers: [{ pid: child.pid }],
+    workflowIds: [],
+    startupSeconds: (Date.now() - startedAt) / 1000,
+    stop: () => child.stop(),
+  };
+}
+
+function targetOf(spec: MachineSpec): MachineTarget {
+  return { id: spec.id, name: spec.name, address: spec.address, driver: spec.driver };
+}
+
+/** The benchmark's children talk to the dev server it started, never to one the shell points at. */
+function environmentWithoutTemporal(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_')));
+}
+
+async function forEachLimited<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await run(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_STARTS, items.length) }, lane));
+}

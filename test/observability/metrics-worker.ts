@@ -1,0 +1,95 @@
+/**
+ * A real worker whose Prometheus endpoint is on, installed the way worker/main.ts does it.
+ * test/support/machine-worker.ts installs the runtime with metrics off when imported, and the
+ * runtime can be installed once per process, so test files that use this module must not import it.
+ */
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createSecretResolver } from '../../config/secrets';
+import { findFreePort } from '../../devstack/dev-server';
+import type { MachineSpec } from '../../domain/types';
+import { configHashOf, machineWorkflowId } from '../../inventory/sync';
+import { machineWorkflow, memoOf } from '../../workflows/machine';
+import { createMachineWorker } from '../../worker/create-worker';
+import { installWorkerRuntime } from '../../worker/runtime';
+import { bundleWorkflows, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal';
+
+export interface MetricsWorker {
+  /** e.g. 127.0.0.1:41234, for a Prometheus scrape target. */
+  metricsAddress: string;
+  metricsUrl: string;
+  client: Client;
+  taskQueue: string;
+  startMachine(spec: MachineSpec): Promise<WorkflowHandle<typeof machineWorkflow>>;
+  /** Terminates the machines it started, then stops the worker and closes its connections. */
+  stop(): Promise<void>;
+}
+
+let installedMetricsAddress: string | undefined;
+
+function installRuntimeWithMetrics(metricsPort: number): string {
+  installWorkerRuntime({ metricsPort, logLevel: 'WARN' });
+  return `127.0.0.1:${metricsPort}`;
+}
+
+export async function startMetricsWorker(): Promise<MetricsWorker> {
+  installedMetricsAddress ??= installRuntimeWithMetrics(await findFreePort());
+  const metricsAddress = installedMetricsAddress;
+  const taskQueue = uniqueTaskQueue('observability');
+  const namespace = temporalNamespace();
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const client = new Client({ connection, namespace });
+  const worker = await createMachineWorker({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    activities: createActivities({ secrets: createSecretResolver({ env: {} }) }),
+    workflowBundle: await bundleWorkflows(),
+  });
+  const running = worker.run();
+  const started: string[] = [];
+
+  return {
+    metricsAddress,
+    metricsUrl: `http://${metricsAddress}/metrics`,
+    client,
+    taskQueue,
+    startMachine(spec) {
+      const configHash = configHashOf(spec);
+      started.push(machineWorkflowId(spec.id));
+      return client.workflow.start(machineWorkflow, {
+        workflowId: machineWorkflowId(spec.id),
+        taskQueue,
+        args: [{ spec, configHash }],
+        memo: memoOf(spec, configHash),
+      });
+    },
+    async stop() {
+      await Promise.allSettled(started.map((id) => client.workflow.getHandle(id).terminate('test finished')));
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** Polls until `probe` returns something other than undefined/false; fails naming `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
