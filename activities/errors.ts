@@ -33,7 +33,8 @@ export class DeviceError extends Error {
         `at step "${details.step}" (elapsed ${details.elapsedMs} ms)`,
       details.cause === undefined ? undefined : { cause: details.cause },
     );
-    this.name = 'DeviceError';
+    // Temporal reports a thrown error's name as its failure type, which retry policies match.
+    this.name = new.target.name;
     this.machineId = details.machineId;
     this.machineName = details.machineName;
     this.address = details.address;
@@ -44,52 +45,22 @@ export class DeviceError extends Error {
 }
 
 /** Refused, reset, name resolution failed, or no connection within the connect deadline. */
-export class DeviceUnreachableError extends DeviceError {
-  constructor(details: DeviceErrorDetails) {
-    super(details);
-    this.name = 'DeviceUnreachableError';
-  }
-}
+export class DeviceUnreachableError extends DeviceError {}
 
 /** Connected, but no complete reply within the response deadline. */
-export class DeviceTimeoutError extends DeviceError {
-  constructor(details: DeviceErrorDetails) {
-    super(details);
-    this.name = 'DeviceTimeoutError';
-  }
-}
+export class DeviceTimeoutError extends DeviceError {}
 
 /** Garbage, an unexpected or oversized reply, or a device-reported command error. */
-export class DeviceProtocolError extends DeviceError {
-  constructor(details: DeviceErrorDetails) {
-    super(details);
-    this.name = 'DeviceProtocolError';
-  }
-}
+export class DeviceProtocolError extends DeviceError {}
 
 /** The device rejected our credentials; retrying with the same ones cannot help. */
-export class DeviceAuthError extends DeviceError {
-  constructor(details: DeviceErrorDetails) {
-    super(details);
-    this.name = 'DeviceAuthError';
-  }
-}
+export class DeviceAuthError extends DeviceError {}
 
 /** The device is warming up or cooling down and refuses commands until it is done. */
-export class DeviceBusyError extends DeviceError {
-  constructor(details: DeviceErrorDetails) {
-    super(details);
-    this.name = 'DeviceBusyError';
-  }
-}
+export class DeviceBusyError extends DeviceError {}
 
 /** The machine's driver configuration cannot work (bad MAC, bad regex, missing password). */
-export class DeviceConfigError extends DeviceError {
-  constructor(details: DeviceErrorDetails) {
-    super(details);
-    this.name = 'DeviceConfigError';
-  }
-}
+export class DeviceConfigError extends DeviceError {}
 
 type DeviceErrorClass = new (details: DeviceErrorDetails) => DeviceError;
 
