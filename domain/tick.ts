@@ -23,3 +23,8 @@ export function nextTickAt(nowMs: number, tickMs: number, offsetMs: number): num
   const sinceFirst = nowMs - offsetMs;
   return offsetMs + (Math.floor(sinceFirst / tickMs) + 1) * tickMs;
 }
+
+/** Slots strictly between the last one served (or already counted) and the next one: skipped. */
+export function skippedSlots(accountedSlotMs: number, nextSlotMs: number, tickMs: number): number {
+  return Math.max(0, Math.round((nextSlotMs - accountedSlotMs) / tickMs) - 1);
+}

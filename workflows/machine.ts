@@ -19,7 +19,7 @@ import { deviceCallDeadlineMs } from '../domain/deadline';
 import { DEVICE_BUSY, nonRetryableDeviceErrors } from '../domain/device-failures';
 import { decide, desiredPower, isInEffect, type Maintenance, type Override } from '../domain/desired-state';
 import { nextScheduleChange } from '../domain/schedule';
-import { nextTickAt, tickOffsetMs } from '../domain/tick';
+import { nextTickAt, skippedSlots, tickOffsetMs } from '../domain/tick';
 import type { MachineSpec, MachineTarget, ObservedPower, Power } from '../domain/types';
 import {
   healthOf,
@@ -176,7 +176,8 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   });
   setHandler(statusQuery, () => statusOf(spec, state, nextTickMs));
 
-  let servedSlotMs: number | undefined;
+  /** The latest slot already served or counted as missed, so no slot is counted twice. */
+  let accountedSlotMs: number | undefined;
   for (let ticks = 0; ; ticks++) {
     if (retirement) break;
     if (ticks >= ticksPerRun || workflowInfo().continueAsNewSuggested) {
@@ -185,9 +186,10 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
     }
     if (!state.reconcileRequested) {
       nextTickMs = nextTickAt(Date.now(), spec.tickMs, tickOffsetMs(spec.id, spec.tickMs));
-      if (servedSlotMs !== undefined) {
+      if (accountedSlotMs !== undefined) {
         // Slots skipped because a check overran its tick or the worker was down.
-        const missed = Math.max(0, Math.round((nextTickMs - servedSlotMs) / spec.tickMs) - 1);
+        const missed = skippedSlots(accountedSlotMs, nextTickMs, spec.tickMs);
+        accountedSlotMs = Math.max(accountedSlotMs, nextTickMs - spec.tickMs);
         state.missedTicks += missed;
         if (missed > 0) recordMissedTicks(spec, missed);
       }
@@ -198,7 +200,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
       );
       if (retirement) break;
       if (!woken && wakeMs === nextTickMs) {
-        servedSlotMs = nextTickMs;
+        accountedSlotMs = nextTickMs;
         recordTickLateness(spec, Date.now() - nextTickMs);
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextTickAt, tickOffsetMs } from '../../domain/tick';
+import { nextTickAt, skippedSlots, tickOffsetMs } from '../../domain/tick';
 
 describe('tick slots', () => {
   it('when a machine asks for its next slot, then it is the first one strictly after now on its own offset', () => {
@@ -16,5 +16,11 @@ describe('tick slots', () => {
     // 1,000 machines over 60 seconds: about 17 a second; none of the seconds is crowded.
     expect(Math.max(...perSecond)).toBeLessThan(40);
     expect(tickOffsetMs('proj-1', 60_000)).toBe(tickOffsetMs('proj-1', 60_000));
+  });
+
+  it('when a check overran two slots, then exactly those two count as skipped', () => {
+    expect(skippedSlots(60_000, 120_000, 60_000)).toBe(0);
+    expect(skippedSlots(60_000, 240_000, 60_000)).toBe(2);
+    expect(skippedSlots(60_000, 60_000, 60_000)).toBe(0);
   });
 });
