@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for every show-control process; docker-compose.yml picks the process with `command`:
 #   node dist/worker/main.js      the worker (default)      = npm run worker
 #   node dist/api/main.js         the operator API          = npm run api
