@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express, type RequestHandler } from 'express';
 import type { VenueConfig } from '../config/load';
 import { accessGuards, ApiConfigurationError } from './auth';
+import { boardRoutes } from './board/routes';
 import type { ApiContext } from './context';
 import { ApiError, errorHandler, routeNotFound } from './errors';
 import { createCursorCodec } from './cursor';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): ApiApp {
   const ctx: ApiContext = {
     client: deps.client,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? DEFAULT_TEMPORAL_TIMEOUT_MS,
+    inFlight: new Set(),
     cursors: createCursorCodec(),
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
@@ -74,6 +76,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(systemRoutes(ctx, guards));
   app.use(machineRoutes(ctx, guards));
   app.use(bulkRoutes(ctx, guards));
+  app.use(boardRoutes(ctx, guards));
   app.use(routeNotFound);
   app.use(errorHandler(log));
 
@@ -97,12 +100,14 @@ export function createApp(deps: AppDeps): ApiApp {
     stop() {
       stopped ??= (async () => {
         stopping.abort();
-        if (!server?.listening) return;
-        const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
-        server.closeIdleConnections();
-        const force = setTimeout(() => server?.closeAllConnections(), STOP_GRACE_MS);
-        await closed;
-        clearTimeout(force);
+        if (server?.listening) {
+          const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
+          server.closeIdleConnections();
+          const force = setTimeout(() => server?.closeAllConnections(), STOP_GRACE_MS);
+          await closed;
+          clearTimeout(force);
+        }
+        await Promise.allSettled([...ctx.inFlight]);
       })();
       return stopped;
     },

@@ -10,10 +10,19 @@ export interface TemporalAccess {
   client: Client;
   /** The deadline of one call unless the caller gives another. */
   temporalTimeoutMs: number;
+  /**
+   * Calls still running, also those whose HTTP caller has gone: stop() waits for them (each is
+   * bounded by its deadline) so the client connection is never closed under a call.
+   */
+  inFlight: Set<Promise<unknown>>;
 }
 
 export function withDeadline<T>(temporal: TemporalAccess, call: () => Promise<T>, timeoutMs = temporal.temporalTimeoutMs): Promise<T> {
-  return temporal.client.withDeadline(Date.now() + timeoutMs, call);
+  const running = temporal.client.withDeadline(Date.now() + timeoutMs, call);
+  temporal.inFlight.add(running);
+  const forget = () => temporal.inFlight.delete(running);
+  running.then(forget, forget);
+  return running;
 }
 
 const GRPC_CANCELLED = 1;

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     console.log(`  inventory:   ${report.started.length} started, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.retired.length} retired`);
     if (devServer?.uiUrl) console.log(`  Web UI:      ${devServer.uiUrl}/namespaces/${target.namespace}/workflows`);
     console.log(`  Temporal:    ${process.env.TEMPORAL_ADDRESS} (npm run temporal -- workflow list)`);
+    console.log(`  board:       ${apiUrl}/`);
     console.log(`  API:         ${apiUrl} (${apiUrl}/openapi.json)`);
     if (metricsUrl) console.log(`  metrics:     ${metricsUrl}`);
     if (simulator) console.log(`  simulator:   ${simulator.devices.length} demo devices on 127.0.x.x`);

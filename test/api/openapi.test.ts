@@ -60,12 +60,20 @@ function concrete(path: string): string {
   return path.replace('{id}', 'no-such-machine').replace('{group}', 'no-such-group');
 }
 
+/**
+ * The status board's page, files and event stream (api/board/routes.ts, docs/board.md): served by
+ * the API but not JSON operations, so not in the document. Exactly these, so nothing else slips out.
+ */
+const BOARD_ROUTES = ['GET /', 'GET /board/events', 'GET /board/{asset}'];
+
 describe('the OpenAPI document', () => {
-  it('when compared with the routes the app registers, then both list the same methods and paths', () => {
+  it('when compared with the routes the app registers, then both list the same methods and paths, besides the status board', () => {
     const { app } = createApp({ client, namespace: 'default', taskQueue: 'api-openapi', token: TOKEN, log: quietLog });
     const documented = documentedOperations().map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort();
+    const registered = registeredRoutes(app);
 
-    expect(registeredRoutes(app)).toEqual(documented);
+    expect(registered.filter((route) => BOARD_ROUTES.includes(route))).toEqual([...BOARD_ROUTES].sort());
+    expect(registered.filter((route) => !BOARD_ROUTES.includes(route))).toEqual(documented);
   });
 
   it('when served, then it is the document of the code, as OpenAPI 3.1', async () => {

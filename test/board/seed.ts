@@ -17,6 +17,8 @@ export interface SeedOptions {
   groupSize?: number;
   /** Workflow starts in flight at once. */
   parallel?: number;
+  /** Machine ids are this prefix and a number; workflow ids are global to the namespace. */
+  idPrefix?: string;
 }
 
 /** Roughly what a large venue looks like mid-evening: mostly settled, a few in trouble or under operator control. */
@@ -34,7 +36,7 @@ export async function seedMachines(client: Client, options: SeedOptions): Promis
   const indexes = Array.from({ length: options.count }, (_, index) => index);
   return mapLimited(indexes, options.parallel ?? 64, async (index) => {
     const group = `zone-${String(Math.floor(index / groupSize) + 1).padStart(3, '0')}`;
-    const id = `m-${String(index + 1).padStart(5, '0')}`;
+    const id = `${options.idPrefix ?? 'm-'}${String(index + 1).padStart(5, '0')}`;
     const spec = machine(id, pjlinkDriver(4352), {
       name: `Projector ${index + 1}`,
       group,
