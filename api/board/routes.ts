@@ -1,5 +1,5 @@
 /**
- * The status board (docs/board.md): the page at `/`, its files under `/board/`, and its live
+ * The status board (README, "Status board"): the page at `/`, its files under `/board/`, and its live
  * event stream. They are the board's own interface, not JSON API operations, so the OpenAPI
  * document leaves them out (test/api/openapi.test.ts names them).
  */

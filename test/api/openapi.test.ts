@@ -61,7 +61,7 @@ function concrete(path: string): string {
 }
 
 /**
- * The status board's page, files and event stream (api/board/routes.ts, docs/board.md): served by
+ * The status board's page, files and event stream (api/board/routes.ts; README, "Status board"): served by
  * the API but not JSON operations, so not in the document. Exactly these, so nothing else slips out.
  */
 const BOARD_ROUTES = ['GET /', 'GET /board/events', 'GET /board/{asset}'];
