@@ -10,7 +10,7 @@ import type { SignalDefinition } from '@temporalio/common';
 import { machineWorkflowId } from '../inventory/sync';
 import { statusQuery, type Actor, type MachineStatus } from '../workflows/machine';
 import type { ApiContext } from './context';
-import { mapLimited, PARALLEL_CALLS } from './concurrency';
+import { mapLimited, PARALLEL_CALLS } from '../lib/map-limited';
 import { ApiError } from './errors';
 import { withDeadline } from './temporal-calls';
 

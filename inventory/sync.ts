@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { MachineSpec } from '../domain/types';
+import { mapLimited, PARALLEL_CALLS } from '../lib/map-limited';
 import { configurationChangedSignal, machineWorkflow, memoOf, retireSignal } from '../workflows/machine';
 import { MachineGroup, MachineId } from '../workflows/search-attributes';
 
@@ -26,9 +27,6 @@ export interface SyncReport {
   retired: string[];
 }
 
-/** How many machines are started or signalled at once. */
-const PARALLEL_CALLS = 32;
-
 /**
  * Makes the running machine workflows match the configuration: starts the missing ones,
  * signals the changed ones and retires the removed ones. Idempotent: starting uses
@@ -39,7 +37,7 @@ export async function syncInventory(client: Client, options: SyncOptions): Promi
   const report: SyncReport = { started: [], updated: [], unchanged: [], retired: [] };
   const by = options.by ?? 'inventory sync';
 
-  await forEachLimited(options.machines, async (spec) => {
+  await mapLimited(options.machines, PARALLEL_CALLS, async (spec) => {
     const configHash = configHashOf(spec);
     const workflowId = machineWorkflowId(spec.id);
     const runningHash = running.get(spec.id);
@@ -67,7 +65,7 @@ export async function syncInventory(client: Client, options: SyncOptions): Promi
 
   const configured = new Set(options.machines.map((spec) => spec.id));
   const removed = [...running.keys()].filter((id) => !configured.has(id));
-  await forEachLimited(removed, async (id) => {
+  await mapLimited(removed, PARALLEL_CALLS, async (id) => {
     await client.workflow.getHandle(machineWorkflowId(id)).signal(retireSignal, { by, reason: 'removed from the venue configuration' });
     report.retired.push(id);
   });
@@ -100,12 +98,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-async function forEachLimited<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await run(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_CALLS, items.length) }, lane));
 }

@@ -4,7 +4,7 @@
  * them exactly as it lists a running venue, without a single device or workflow task running.
  */
 import type { Client } from '@temporalio/client';
-import { mapLimited } from '../../api/concurrency';
+import { mapLimited } from '../../lib/map-limited';
 import { configHashOf, machineWorkflowId } from '../../inventory/sync';
 import { machineWorkflow, memoOf } from '../../workflows/machine';
 import { ControlMode, DesiredPower, MachineGroup, MachineHealth, MachineId, ObservedPower } from '../../workflows/search-attributes';

@@ -1,4 +1,4 @@
-/** Temporal calls in flight at once for one group or venue operation. */
+/** Temporal calls in flight at once for one bulk operation (sync, a group or the whole venue). */
 export const PARALLEL_CALLS = 32;
 
 /** Like Promise.all over `items`, with at most `limit` calls running; results keep the input order. */
