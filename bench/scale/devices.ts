@@ -1,29 +1,47 @@
-/** The device host child process, seen from the benchmark. */
+/**
+ * The benchmark's devices: N healthy HTTP media players (the simulator's http-player, switched on,
+ * answering at once), each on its own loopback address, in one simulator process
+ * (simulator/cli.ts) that every loop of the run talks to in turn. Its event log records when
+ * each connection reached a device: the arrival of a check, as the device saw it.
+ */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ask, startChild, type Child } from './child';
-import type { RecordedArrivals } from './device-host';
-import type { TakeArrivalsRequest } from './device-host-main';
+import { readDeviceEvents } from '../lib/device-events';
+import { startSimulatorProcess, type SimulatedDeviceAddress } from '../lib/processes';
+import { simulatorConfigFor, type BenchDevice } from '../lib/venue-files';
+import type { Arrival } from './lateness';
 
 export interface Devices {
   pid: number;
-  baseUrl(loop: string, machineId: string): string;
-  /** What the loop's devices recorded since the last take. */
-  takeArrivals(loop: string): Promise<RecordedArrivals>;
+  addresses: SimulatedDeviceAddress[];
+  /** Connections accepted from `fromMs` until `untilMs`, by device (= machine) id. */
+  arrivals(fromMs: number, untilMs: number): Promise<Arrival[]>;
+  /** Power commands received in the interval: a healthy run sends none. */
+  commands(fromMs: number, untilMs: number): Promise<number>;
   stop(): Promise<void>;
 }
 
-export async function startDevices(): Promise<Devices> {
-  const child: Child = await startChild({
-    name: 'device host',
-    entry: path.join(__dirname, 'device-host-main.ts'),
-    env: process.env,
-    readyMessage: 'ready',
-  });
-  const { port } = child.ready as { port: number };
+/** Starting thousands of listeners takes a while on a busy machine. */
+const READY_TIMEOUT_MS = 300_000;
+
+export async function startDevices(ids: string[], workDir: string): Promise<Devices> {
+  const devices: BenchDevice[] = ids.map((id) => ({ id, kind: 'http-player', initialPower: 'on', transitionMs: 0 }));
+  const configFile = path.join(workDir, 'devices.json');
+  const eventLogFile = path.join(workDir, 'device-events.jsonl');
+  await writeFile(configFile, JSON.stringify(simulatorConfigFor(devices)));
+  const simulator = await startSimulatorProcess({ configFile, eventLogFile, readyTimeoutMs: READY_TIMEOUT_MS });
+  const eventsBetween = async (fromMs: number, untilMs: number) =>
+    (await readDeviceEvents(eventLogFile)).filter((event) => event.at >= fromMs && event.at < untilMs);
   return {
-    pid: child.pid,
-    baseUrl: (loop, machineId) => `http://127.0.0.1:${port}/${loop}/${machineId}`,
-    takeArrivals: (loop) => ask<RecordedArrivals>(child, { type: 'take', loop } satisfies TakeArrivalsRequest, 'arrivals'),
-    stop: () => child.stop(),
+    pid: simulator.child.pid,
+    addresses: simulator.devices,
+    async arrivals(fromMs, untilMs) {
+      const events = await eventsBetween(fromMs, untilMs);
+      return events.flatMap((event) => (event.type === 'connected' ? [{ machineId: event.device, atMs: event.at }] : []));
+    },
+    async commands(fromMs, untilMs) {
+      return (await eventsBetween(fromMs, untilMs)).filter((event) => event.type === 'command').length;
+    },
+    stop: () => simulator.stop(),
   };
 }

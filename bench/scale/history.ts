@@ -1,63 +1,49 @@
 /**
  * History events per tick: how much each check writes to Temporal's persistence, the figure that
- * sizes a cluster. Taken from a sample of workflows described at the start and end of the
- * measured window; a workflow that continued as new in between is left out of the average.
+ * sizes a cluster. Read from the histories of a sample of workflows: the events recorded inside
+ * the measured window, divided by the ticks they cover (one fired timer per tick, in both loops).
  */
 import type { Client } from '@temporalio/client';
 
-export interface HistoryMark {
-  workflowId: string;
-  runId: string;
-  historyLength: number;
-}
-
 export interface HistoryGrowth {
-  /** Events added per workflow and tick, averaged over the sample. */
+  /** Events per workflow and tick over the sample. */
   eventsPerTick: number;
-  /** The same, by event type, from the first workflow of the sample. */
+  /** The same, by event type (`timerFired`, `activityTaskScheduled`, ...). */
   eventTypesPerTick: Record<string, number>;
   sampledWorkflows: number;
 }
 
-export async function markHistories(client: Client, workflowIds: string[]): Promise<HistoryMark[]> {
-  const marks = await Promise.all(
-    workflowIds.map(async (workflowId) => {
-      const description = await client.workflow.getHandle(workflowId).describe();
-      return { workflowId, runId: description.runId, historyLength: description.historyLength };
-    }),
-  );
-  return marks;
+interface HistoryEvent {
+  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
 }
 
-export async function historyGrowth(client: Client, start: HistoryMark[], end: HistoryMark[], ticks: number): Promise<HistoryGrowth> {
-  const pairs = start.flatMap((before) => {
-    const after = end.find((mark) => mark.workflowId === before.workflowId && mark.runId === before.runId);
-    return after ? [{ before, after }] : [];
-  });
-  const added = pairs.reduce((sum, { before, after }) => sum + after.historyLength - before.historyLength, 0);
-  const first = pairs[0];
-  return {
-    eventsPerTick: pairs.length > 0 ? added / pairs.length / ticks : Number.NaN,
-    eventTypesPerTick: first ? await eventTypesBetween(client, first.before, first.after, ticks) : {},
-    sampledWorkflows: pairs.length,
-  };
-}
-
-async function eventTypesBetween(client: Client, before: HistoryMark, after: HistoryMark, ticks: number): Promise<Record<string, number>> {
-  const history = await client.workflow.getHandle(before.workflowId, before.runId).fetchHistory();
+export async function historyGrowth(client: Client, workflowIds: string[], fromMs: number, untilMs: number): Promise<HistoryGrowth> {
   const counts: Record<string, number> = {};
-  for (const event of history.events ?? []) {
-    const eventId = Number(event.eventId);
-    if (eventId <= before.historyLength || eventId > after.historyLength) continue;
-    const name = eventTypeName(event as Record<string, unknown>);
-    counts[name] = (counts[name] ?? 0) + 1;
+  const histories = await Promise.all(workflowIds.map((workflowId) => client.workflow.getHandle(workflowId).fetchHistory()));
+  for (const history of histories) {
+    for (const event of history.events ?? []) {
+      const atMs = eventTimeMs(event as HistoryEvent);
+      if (atMs < fromMs || atMs >= untilMs) continue;
+      const name = eventTypeName(event as Record<string, unknown>);
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
   }
-  for (const name of Object.keys(counts)) counts[name] = (counts[name] as number) / ticks;
-  return counts;
+  const ticks = counts.timerFired ?? 0;
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const perTick = Object.fromEntries(Object.entries(counts).map(([name, count]) => [name, round2(count / ticks)]));
+  return { eventsPerTick: ticks > 0 ? total / ticks : Number.NaN, eventTypesPerTick: ticks > 0 ? perTick : {}, sampledWorkflows: histories.length };
+}
+
+function eventTimeMs(event: HistoryEvent): number {
+  return Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
 }
 
 /** `timerStartedEventAttributes` -> `timerStarted`: each event carries exactly one attributes field. */
 function eventTypeName(event: Record<string, unknown>): string {
   const key = Object.keys(event).find((name) => name.endsWith('EventAttributes') && event[name] != null);
   return key ? key.slice(0, -'EventAttributes'.length) : 'unknown';
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }

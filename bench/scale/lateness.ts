@@ -41,7 +41,7 @@ export interface SlotWindow {
  * How early a request may arrive and still serve the coming slot: timers on another process may
  * fire a hair early against this clock. Small against the tick so it never steals the next slot.
  */
-export function earlyToleranceMs(tickMs: number): number {
+function earlyToleranceMs(tickMs: number): number {
   return Math.min(250, Math.floor(tickMs / 10));
 }
 

@@ -9,11 +9,12 @@ import { Client, Connection } from '@temporalio/client';
 import { findFreePort, startDevServer, type DevServer } from '../../devstack/dev-server';
 import type { MachineSpec, MachineTarget } from '../../domain/types';
 import { syncInventory } from '../../inventory/sync';
-import { startChild, type Child } from './child';
+import { startTsChild, type ManagedChild } from '../lib/child';
 import type { MinimalLoopInput } from './minimal-workflow';
 import type { PlainLoopMachines } from './plain-loop-main';
 
-export type LoopName = 'ours' | 'minimal' | 'plain';
+/** `minimal-local`: the minimal loop probing through a local activity, a tuning experiment. */
+export type LoopName = 'ours' | 'minimal' | 'plain' | 'minimal-local';
 
 export interface LoopSettings {
   machines: MachineSpec[];
@@ -27,8 +28,8 @@ export interface LoopSettings {
   dbFile?: string;
   /** Continue-as-new period in ticks for both Temporal loops. */
   ticksPerRun: number;
-  /** Our worker's entry, for experiments with worker options; default worker/main.ts. */
-  workerEntry?: string;
+  /** SDK worker options for our worker (tuned-worker-main.ts instead of worker/main.ts): an experiment. */
+  workerOptions?: Record<string, unknown>;
   /** Added to our worker's environment, e.g. NODE_OPTIONS for an experiment. */
   workerEnv?: Record<string, string>;
   dynamicConfig?: Record<string, unknown>;
@@ -53,18 +54,26 @@ export interface RunningLoop {
 
 const REPO = path.resolve(__dirname, '..', '..');
 const OUR_WORKER = path.join(REPO, 'worker', 'main.ts');
+const TUNED_WORKER = path.join(__dirname, 'tuned-worker-main.ts');
 const MINIMAL_WORKER = path.join(__dirname, 'minimal-worker-main.ts');
 const PLAIN_LOOP = path.join(__dirname, 'plain-loop-main.ts');
 const PARALLEL_STARTS = 32;
 /** The SDK bundles workflow code at worker start: seconds, more on a loaded machine. */
 const WORKER_READY_TIMEOUT_MS = 180_000;
+const PLAIN_READY_TIMEOUT_MS = 60_000;
+/** Above the workers' own shutdownForceTime (20 s), so they drain before we kill them. */
+const WORKER_STOP_GRACE_MS = 25_000;
 
 export function startLoop(loop: LoopName, settings: LoopSettings): Promise<RunningLoop> {
   switch (loop) {
     case 'ours':
-      return startTemporalLoop(settings, settings.workerEntry ?? OUR_WORKER, settings.workerEnv ?? {}, startOurMachines);
+      return settings.workerOptions
+        ? startTemporalLoop(settings, TUNED_WORKER, { ...settings.workerEnv, BENCH_WORKER_OPTIONS: JSON.stringify(settings.workerOptions) }, startOurMachines)
+        : startTemporalLoop(settings, OUR_WORKER, settings.workerEnv ?? {}, startOurMachines);
     case 'minimal':
-      return startTemporalLoop(settings, MINIMAL_WORKER, {}, startMinimalMachines);
+      return startTemporalLoop(settings, MINIMAL_WORKER, {}, minimalMachines('minimalLoopWorkflow'));
+    case 'minimal-local':
+      return startTemporalLoop(settings, MINIMAL_WORKER, {}, minimalMachines('minimalLocalLoopWorkflow'));
     case 'plain':
       return startPlainLoop(settings);
   }
@@ -76,9 +85,9 @@ async function startTemporalLoop(settings: LoopSettings, workerEntry: string, wo
   const taskQueue = 'scale-bench';
   let server: DevServer | undefined;
   let connection: Connection | undefined;
-  const workers: Child[] = [];
+  const workers: ManagedChild[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.all(workers.map((worker) => worker.stop()));
+    await Promise.all(workers.map((worker) => worker.stop(WORKER_STOP_GRACE_MS)));
     await connection?.close();
     await server?.stop();
   };
@@ -88,25 +97,23 @@ async function startTemporalLoop(settings: LoopSettings, workerEntry: string, wo
     for (let index = 0; index < settings.workers; index++) {
       const metricsPort = await findFreePort();
       metricsUrls.push(`http://127.0.0.1:${metricsPort}/metrics`);
-      workers.push(
-        await startChild({
-          name: `worker ${index + 1}`,
-          entry: workerEntry,
-          env: {
-            ...environmentWithoutTemporal(),
-            ...workerEnv,
-            VENUE_CONFIG: settings.venueFile,
-            TEMPORAL_ADDRESS: server.address,
-            TEMPORAL_NAMESPACE: server.namespace,
-            TEMPORAL_TASK_QUEUE: taskQueue,
-            METRICS_PORT: String(metricsPort),
-            WORKER_MAX_ACTIVITIES: String(settings.maxActivities),
-            LOG_LEVEL: 'WARN',
-          },
-          readyLine: /^worker polling task queue/,
-          readyTimeoutMs: WORKER_READY_TIMEOUT_MS,
-        }),
-      );
+      const worker = startTsChild({
+        name: `worker ${index + 1}`,
+        script: workerEntry,
+        env: {
+          ...environmentWithoutTemporal(),
+          ...workerEnv,
+          VENUE_CONFIG: settings.venueFile,
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_NAMESPACE: server.namespace,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          METRICS_PORT: String(metricsPort),
+          WORKER_MAX_ACTIVITIES: String(settings.maxActivities),
+          LOG_LEVEL: 'WARN',
+        },
+      });
+      workers.push(worker);
+      await worker.waitForLine(/^worker polling task queue/, WORKER_READY_TIMEOUT_MS);
     }
     connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: server.namespace });
@@ -132,31 +139,34 @@ const startOurMachines: StartMachines = async (client, taskQueue, settings) => {
   return report.started.map((id) => `machine-${id}`);
 };
 
-const startMinimalMachines: StartMachines = async (client, taskQueue, settings) => {
-  const workflowIds = settings.machines.map((spec) => `minimal-${spec.id}`);
-  await forEachLimited(settings.machines, async (spec) => {
-    const input: MinimalLoopInput = { target: targetOf(spec), tickMs: settings.tickMs, ticksPerRun: settings.ticksPerRun };
-    await client.workflow.start('minimalLoopWorkflow', { workflowId: `minimal-${spec.id}`, taskQueue, args: [input] });
-  });
-  return workflowIds;
-};
+function minimalMachines(workflowType: 'minimalLoopWorkflow' | 'minimalLocalLoopWorkflow'): StartMachines {
+  return async (client, taskQueue, settings) => {
+    const workflowIds = settings.machines.map((spec) => `minimal-${spec.id}`);
+    await forEachLimited(settings.machines, async (spec) => {
+      const input: MinimalLoopInput = { target: targetOf(spec), tickMs: settings.tickMs, ticksPerRun: settings.ticksPerRun };
+      await client.workflow.start(workflowType, { workflowId: `minimal-${spec.id}`, taskQueue, args: [input] });
+    });
+    return workflowIds;
+  };
+}
 
 async function startPlainLoop(settings: LoopSettings): Promise<RunningLoop> {
   const machinesFile = path.join(settings.workDir, `plain-loop-${settings.machines.length}.json`);
   const machines: PlainLoopMachines = { tickMs: settings.tickMs, targets: settings.machines.map(targetOf) };
   await writeFile(machinesFile, JSON.stringify(machines));
   const startedAt = Date.now();
-  const child = await startChild({
-    name: 'plain loop',
-    entry: PLAIN_LOOP,
-    env: { ...process.env, PLAIN_LOOP_MACHINES: machinesFile },
-    readyLine: /^plain loop running/,
-  });
+  const child = startTsChild({ name: 'plain loop', script: PLAIN_LOOP, env: { ...process.env, PLAIN_LOOP_MACHINES: machinesFile } });
+  try {
+    await child.waitForLine(/^plain loop running/, PLAIN_READY_TIMEOUT_MS);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
   return {
     workers: [{ pid: child.pid }],
     workflowIds: [],
     startupSeconds: (Date.now() - startedAt) / 1000,
-    stop: () => child.stop(),
+    stop: async () => void (await child.stop()),
   };
 }
 

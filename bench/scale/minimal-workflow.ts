@@ -3,8 +3,11 @@
  * to the machine's slot and one activity doing the same device I/O as ours (the product's own
  * probePower). No state, no messages, no search attributes. Whatever our workflow costs beyond
  * this is what the product adds to the platform.
+ *
+ * The local-activity variant is a tuning experiment: the probe runs inside the workflow task
+ * that the timer wakes, instead of as a separate activity task with its own round trips.
  */
-import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { nextTickAt, tickOffsetMs } from '../../domain/tick';
@@ -20,19 +23,33 @@ export interface MinimalLoopInput {
 /** The same margin and retry bound as the machine workflow. */
 const ACTIVITY_TIMEOUT_MARGIN_MS = 2000;
 
-export async function minimalLoopWorkflow(input: MinimalLoopInput): Promise<void> {
-  const { probePower } = proxyActivities<Activities>({
-    startToCloseTimeout: deviceCallDeadlineMs(input.target.driver) + ACTIVITY_TIMEOUT_MARGIN_MS,
+function probeOptions(target: MachineTarget) {
+  return {
+    startToCloseTimeout: deviceCallDeadlineMs(target.driver) + ACTIVITY_TIMEOUT_MARGIN_MS,
     retry: { maximumAttempts: 2, initialInterval: '1s', backoffCoefficient: 1 },
-  });
+  };
+}
+
+export async function minimalLoopWorkflow(input: MinimalLoopInput): Promise<void> {
+  const { probePower } = proxyActivities<Activities>(probeOptions(input.target));
+  await loop(input, probePower);
+  await continueAsNew<typeof minimalLoopWorkflow>(input);
+}
+
+export async function minimalLocalLoopWorkflow(input: MinimalLoopInput): Promise<void> {
+  const { probePower } = proxyLocalActivities<Activities>(probeOptions(input.target));
+  await loop(input, probePower);
+  await continueAsNew<typeof minimalLocalLoopWorkflow>(input);
+}
+
+async function loop(input: MinimalLoopInput, probe: (target: MachineTarget) => Promise<unknown>): Promise<void> {
   const offsetMs = tickOffsetMs(input.target.id, input.tickMs);
   for (let ticks = 0; ticks < input.ticksPerRun && !workflowInfo().continueAsNewSuggested; ticks++) {
     await sleep(Math.max(1, nextTickAt(Date.now(), input.tickMs, offsetMs) - Date.now()));
     try {
-      await probePower(input.target);
+      await probe(input.target);
     } catch {
       // A failed check waits for the next tick, as ours does.
     }
   }
-  await continueAsNew<typeof minimalLoopWorkflow>(input);
 }

@@ -1,14 +1,14 @@
 /**
- * The benchmark's venue: N healthy HTTP media players that should be on around the clock, so
- * every check is one probe that finds the device as it should be and sends no command. Written
- * as a real venue file and read back with the product's loader, so the worker and the inventory
- * sync see exactly what an operator's file would give them.
+ * The benchmark's venue: one machine per simulated device, wanted on around the clock, so every
+ * check is one probe that finds the device as it should be and sends no command. Written as a
+ * real venue file and read back with the product's loader, so the worker and the inventory sync
+ * see exactly what an operator's file would give them.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { loadVenueConfig, type VenueConfig } from '../../config/load';
-import { formatDuration } from '../../domain/duration';
+import type { SimulatedDeviceAddress } from '../lib/processes';
+import { venueFileFor } from '../lib/venue-files';
 
 export function machineIds(count: number): string[] {
   const width = String(count).length;
@@ -20,33 +20,16 @@ export interface BenchVenue {
   config: VenueConfig;
 }
 
-/** `baseUrl(id)` says where machine `id` is reached. */
-export async function writeBenchVenue(dir: string, ids: string[], tickMs: number, baseUrl: (id: string) => string): Promise<BenchVenue> {
-  const file = path.join(dir, `venue-${ids.length}.yaml`);
-  const venue = {
-    venue: { name: `Scale benchmark, ${ids.length} machines`, timezone: 'UTC' },
-    controller: { tick: formatDuration(tickMs), failingAfter: 2 },
-    schedules: { always: { daily: ['00:00-24:00'] } },
-    groups: { players: { schedule: 'always' } },
-    machines: ids.map((id) => ({
-      id,
-      group: 'players',
-      address: '127.0.0.1',
-      driver: {
-        type: 'http',
-        baseUrl: baseUrl(id),
-        timeouts: { connect: '2s', response: '3s' },
-        probe: {
-          method: 'GET',
-          path: '/api/v1/power',
-          read: { json: 'power' },
-          states: { on: ['on'], off: ['off'], warming: ['booting'], cooling: ['shutting-down'] },
-        },
-        on: { method: 'PUT', path: '/api/v1/power', body: '{"power":"on"}' },
-        off: { method: 'PUT', path: '/api/v1/power', body: '{"power":"off"}' },
-      },
-    })),
-  };
-  await writeFile(file, stringify(venue));
+export async function writeBenchVenue(dir: string, devices: SimulatedDeviceAddress[], tickMs: number): Promise<BenchVenue> {
+  const file = path.join(dir, `venue-${devices.length}.yaml`);
+  const text = venueFileFor({
+    name: `Scale benchmark, ${devices.length} machines`,
+    tickMs,
+    failingAfter: 2,
+    timeouts: { connectMs: 2_000, responseMs: 3_000 },
+    devices,
+    groupOf: () => 'players',
+  });
+  await writeFile(file, text);
   return { file, config: loadVenueConfig(file, {}) };
 }

@@ -1,0 +1,103 @@
+/**
+ * The project's own programs as child processes, each measured and killed on its own: the
+ * device simulator (simulator/cli.ts) and the worker (worker/main.ts), unchanged, configured
+ * only through their command lines and environment as in production.
+ */
+import { startTsChild, type ManagedChild } from './child';
+
+export interface SimulatedDeviceAddress {
+  id: string;
+  kind: string;
+  host: string;
+  port: number;
+  wolPort?: number;
+}
+
+export interface SimulatorProcess {
+  child: ManagedChild;
+  devices: SimulatedDeviceAddress[];
+  /** JSON lines of every connection and command, complete once stop() resolved. */
+  eventLogFile?: string;
+  stop(): Promise<void>;
+}
+
+export interface SimulatorProcessOptions {
+  configFile: string;
+  eventLogFile?: string;
+  readyTimeoutMs?: number;
+}
+
+export async function startSimulatorProcess(options: SimulatorProcessOptions): Promise<SimulatorProcess> {
+  const child = startTsChild({
+    name: 'simulator',
+    script: 'simulator/cli.ts',
+    args: ['--config', options.configFile, '--json', ...(options.eventLogFile ? ['--event-log', options.eventLogFile] : [])],
+  });
+  try {
+    const { input: line } = await child.waitForLine(/^\{"devices":/, options.readyTimeoutMs ?? 60_000);
+    const { devices } = JSON.parse(line as string) as { devices: SimulatedDeviceAddress[] };
+    return { child, devices, eventLogFile: options.eventLogFile, stop: async () => void (await child.stop()) };
+  } catch (error) {
+    await child.kill();
+    throw error;
+  }
+}
+
+export interface WorkerProcess {
+  child: ManagedChild;
+  /** Prometheus endpoint of the SDK runtime; undefined when metrics are off. */
+  metricsUrl?: string;
+  /** Graceful: SIGTERM, the SDK drains in-flight activities. */
+  stop(): Promise<void>;
+  /** kill -9. */
+  kill(): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  venueFile: string;
+  temporalAddress: string;
+  namespace?: string;
+  taskQueue: string;
+  /** 0 turns the Prometheus endpoint off. */
+  metricsPort: number;
+  /** Preloads bench/lib/runtime-probe.ts so heap and active resources can be sampled. */
+  runtimeProbe?: boolean;
+  /** More variables, e.g. WORKER_MAX_ACTIVITIES or secrets. */
+  env?: NodeJS.ProcessEnv;
+  /** Bundling the workflow code at start takes seconds, more on a busy machine. */
+  readyTimeoutMs?: number;
+}
+
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const child = startTsChild({
+    name: 'worker',
+    script: 'worker/main.ts',
+    runtimeProbe: options.runtimeProbe,
+    env: {
+      ...withoutTemporalVariables(process.env),
+      ...options.env,
+      VENUE_CONFIG: options.venueFile,
+      TEMPORAL_ADDRESS: options.temporalAddress,
+      TEMPORAL_NAMESPACE: options.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: options.taskQueue,
+      METRICS_PORT: String(options.metricsPort),
+    },
+  });
+  try {
+    await child.waitForLine(/^worker polling task queue /, options.readyTimeoutMs ?? 120_000);
+  } catch (error) {
+    await child.kill();
+    throw error;
+  }
+  return {
+    child,
+    metricsUrl: options.metricsPort > 0 ? `http://127.0.0.1:${options.metricsPort}/metrics` : undefined,
+    stop: async () => void (await child.stop()),
+    kill: async () => void (await child.kill()),
+  };
+}
+
+/** The caller's own Temporal settings (a cloud profile, TLS) must not leak into a local benchmark. */
+function withoutTemporalVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('TEMPORAL_')));
+}

@@ -1,0 +1,130 @@
+/**
+ * The two files a benchmark hands to the real programs: the simulator's device list and the
+ * venue file the worker and inventory sync read, written for simulated devices of every kind.
+ * Each device gets its own loopback address, like its own host on a venue network.
+ */
+import { stringify } from 'yaml';
+import { formatDuration } from '../../domain/duration';
+import type { DriverTimeouts } from '../../domain/types';
+import type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from '../../simulator';
+import type { SimulatedDeviceAddress } from './processes';
+
+export const DEVICE_KINDS: readonly DeviceKind[] = ['pjlink', 'http-player', 'tcp-line', 'wol-pc'];
+
+export interface BenchDevice {
+  id: string;
+  kind: DeviceKind;
+  initialPower: 'on' | 'off';
+  fault?: Fault;
+  /** Warm-up / boot and cool-down / shutdown time of the simulated device. */
+  transitionMs: number;
+}
+
+/** 127.60.0.1, 127.60.0.2, ...: distinct hosts on loopback, far from the demo's 127.0.x.x. */
+export function loopbackHost(index: number): string {
+  return `127.60.${Math.floor(index / 250)}.${(index % 250) + 1}`;
+}
+
+/** Every device on its own host, ports chosen by the OS (read back from the simulator's --json line). */
+export function simulatorConfigFor(devices: BenchDevice[]): SimulatorConfig {
+  return { devices: devices.map((device, index) => deviceConfig(device, loopbackHost(index))) };
+}
+
+function deviceConfig(device: BenchDevice, host: string): DeviceConfig {
+  const common = { id: device.id, host, port: 0, initialPower: device.initialPower, ...(device.fault ? { fault: device.fault } : {}) };
+  switch (device.kind) {
+    case 'pjlink':
+      return { ...common, kind: 'pjlink', warmupMs: device.transitionMs, cooldownMs: device.transitionMs };
+    case 'http-player':
+      return { ...common, kind: 'http-player', bootMs: device.transitionMs, shutdownMs: device.transitionMs };
+    case 'tcp-line':
+      return { ...common, kind: 'tcp-line', banner: 'AMP-4000 ready' };
+    case 'wol-pc':
+      return { ...common, kind: 'wol-pc', mac: macOf(host), wolPort: 0, bootMs: device.transitionMs, shutdownMs: device.transitionMs };
+  }
+}
+
+/** A locally administered MAC derived from the host, so it is unique per device. */
+function macOf(host: string): string {
+  const [, , third = '0', fourth = '0'] = host.split('.');
+  return ['02', '00', '00', '60', third, fourth].map((part) => Number.parseInt(part, 10).toString(16).padStart(2, '0').slice(-2)).join(':');
+}
+
+export interface VenueFileOptions {
+  name: string;
+  tickMs: number;
+  failingAfter: number;
+  timeouts: DriverTimeouts;
+  /** Machines are wanted on all day, every day, so every tick is a probe and drift is corrected. */
+  devices: SimulatedDeviceAddress[];
+  /** Group of each machine; defaults to its device kind. */
+  groupOf?: (device: SimulatedDeviceAddress) => string;
+}
+
+export function venueFileFor(options: VenueFileOptions): string {
+  const groupOf = options.groupOf ?? ((device: SimulatedDeviceAddress) => device.kind);
+  const groups = [...new Set(options.devices.map(groupOf))];
+  const timeouts = { connect: formatDuration(options.timeouts.connectMs), response: formatDuration(options.timeouts.responseMs) };
+  const venue = {
+    venue: { name: options.name, timezone: 'UTC' },
+    controller: { tick: formatDuration(options.tickMs), failingAfter: options.failingAfter },
+    schedules: { always: { daily: ['00:00-24:00'] } },
+    groups: Object.fromEntries(groups.map((group) => [group, { schedule: 'always' }])),
+    machines: options.devices.map((device) => ({
+      id: device.id,
+      name: `${device.kind} ${device.id}`,
+      group: groupOf(device),
+      address: device.host,
+      driver: driverFor(device, timeouts),
+    })),
+  };
+  return toYaml(venue);
+}
+
+/** Plain YAML without anchors: the venue loader rejects many aliases as a resource attack. */
+export function toYaml(document: unknown): string {
+  return stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+function driverFor(device: SimulatedDeviceAddress, timeouts: { connect: string; response: string }): Record<string, unknown> {
+  switch (device.kind) {
+    case 'pjlink':
+      return { type: 'pjlink', port: device.port, timeouts };
+    case 'http-player':
+      return {
+        type: 'http',
+        port: device.port,
+        timeouts,
+        probe: {
+          method: 'GET',
+          path: '/api/v1/power',
+          read: { json: 'power' },
+          states: { on: ['on'], off: ['off'], warming: ['booting'], cooling: ['shutting-down'] },
+        },
+        on: { method: 'PUT', path: '/api/v1/power', headers: { 'content-type': 'application/json' }, body: '{"power":"on"}' },
+        off: { method: 'PUT', path: '/api/v1/power', headers: { 'content-type': 'application/json' }, body: '{"power":"off"}' },
+      };
+    case 'tcp-line':
+      return {
+        type: 'tcp',
+        port: device.port,
+        terminator: '\r\n',
+        timeouts,
+        probe: { send: 'POWER?', states: { on: ['^POWER ON$'], off: ['^POWER OFF$'] } },
+        on: { send: 'POWER ON', expect: '^OK$' },
+        off: { send: 'POWER OFF', expect: '^OK$' },
+      };
+    case 'wol-pc':
+      if (device.wolPort === undefined) throw new Error(`wol-pc ${device.id} has no wolPort`);
+      return {
+        type: 'wol',
+        mac: macOf(device.host),
+        broadcast: device.host,
+        port: device.wolPort,
+        probe: { type: 'tcp-connect', port: device.port, timeouts },
+        off: { type: 'http', port: device.port, timeouts, request: { method: 'POST', path: '/shutdown' } },
+      };
+    default:
+      throw new Error(`no venue driver for simulated device kind ${device.kind}`);
+  }
+}
