@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { findFreePort, startDevServer, type DevServer } from '../../devstack/dev-server';
 import type { MachineSpec, MachineTarget } from '../../domain/types';
-import { syncInventory } from '../../inventory/sync';
+import { machineWorkflowId, syncInventory } from '../../inventory/sync';
 import { startTsChild, type ManagedChild } from '../lib/child';
 import type { MinimalLoopInput } from './minimal-workflow';
 import type { PlainLoopMachines } from './plain-loop-main';
@@ -32,7 +32,6 @@ export interface LoopSettings {
   workerOptions?: Record<string, unknown>;
   /** Added to our worker's environment, e.g. NODE_OPTIONS for an experiment. */
   workerEnv?: Record<string, string>;
-  dynamicConfig?: Record<string, unknown>;
   workDir: string;
 }
 
@@ -92,7 +91,7 @@ async function startTemporalLoop(settings: LoopSettings, workerEntry: string, wo
     await server?.stop();
   };
   try {
-    server = await startDevServer({ dbFile: settings.dbFile, dynamicConfig: settings.dynamicConfig });
+    server = await startDevServer({ dbFile: settings.dbFile });
     const metricsUrls: string[] = [];
     for (let index = 0; index < settings.workers; index++) {
       const metricsPort = await findFreePort();
@@ -136,7 +135,7 @@ async function startTemporalLoop(settings: LoopSettings, workerEntry: string, wo
 /** The product's own path: inventory sync from the venue's machines. */
 const startOurMachines: StartMachines = async (client, taskQueue, settings) => {
   const report = await syncInventory(client, { taskQueue, machines: settings.machines, ticksPerRun: settings.ticksPerRun, by: 'scale benchmark' });
-  return report.started.map((id) => `machine-${id}`);
+  return report.started.map(machineWorkflowId);
 };
 
 function minimalMachines(workflowType: 'minimalLoopWorkflow' | 'minimalLocalLoopWorkflow'): StartMachines {

@@ -38,7 +38,6 @@ export interface ScaleReport {
     ticksPerRun: number;
     workerOptions?: Record<string, unknown>;
     workerEnv?: Record<string, string>;
-    dynamicConfig?: Record<string, unknown>;
   };
   host: { cpus: number; memoryMb: number; node: string; loadAverageAtStart: number[] };
   lateness: LoopFigures['lateness'];
@@ -85,7 +84,6 @@ export function buildReport(options: ScaleOptions, run: ScaleRun, startedAt: Dat
       ticksPerRun: options.ticksPerRun ?? 240,
       workerOptions: options.workerOptions,
       workerEnv: options.workerEnv,
-      dynamicConfig: options.dynamicConfig,
     },
     host,
     lateness: ours.lateness,

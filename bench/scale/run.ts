@@ -31,7 +31,6 @@ export interface ScaleOptions {
   historySample?: number;
   workerOptions?: Record<string, unknown>;
   workerEnv?: Record<string, string>;
-  dynamicConfig?: Record<string, unknown>;
   log?: (line: string) => void;
 }
 
@@ -64,7 +63,6 @@ export async function runScale(options: ScaleOptions): Promise<ScaleRun> {
           historySample: options.historySample ?? 20,
           workerOptions: loop === 'ours' ? options.workerOptions : undefined,
           workerEnv: loop === 'ours' ? options.workerEnv : undefined,
-          dynamicConfig: options.dynamicConfig,
           workDir,
           log,
         },

@@ -72,7 +72,7 @@ export async function statusesOf(client: Client, specs: MachineSpec[]): Promise<
 }
 
 /** The next slot of a machine after `afterMs`. */
-export function nextSlotOf(machineId: string, tickMs: number, afterMs = Date.now()): number {
+function nextSlotOf(machineId: string, tickMs: number, afterMs = Date.now()): number {
   return nextTickAt(afterMs, tickMs, tickOffsetMs(machineId, tickMs));
 }
 

@@ -6,7 +6,7 @@ import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { syncInventory, machineWorkflowId } from '../../inventory/sync';
 import { waitFor } from '../support/machine-worker';
 import { connectClient, temporalAddress, uniqueTaskQueue } from '../support/temporal';
-import { nextSlotOf, slotsBetween, startTestVenue, startWorker, statusesOf, terminateAll, type TestVenue } from './support';
+import { slotsBetween, startTestVenue, startWorker, statusesOf, terminateAll, type TestVenue } from './support';
 
 const TICK_MS = 2_000;
 /** Long enough that the kill lands while this projector's check is on the wire. */
@@ -75,9 +75,10 @@ describe('the worker is killed with SIGKILL in the middle of a tick', () => {
     const before = await statusesOf(client, venue.specs);
     const runIdsBefore = await runIdsOf(venue.specs.map((spec) => spec.id));
 
-    const slowSlot = nextSlotOf('crash-proj-slow', TICK_MS, Date.now() + 500);
-    await new Promise((resolve) => setTimeout(resolve, slowSlot + SLOW_REPLY_MS / 2 - Date.now()));
-    const inFlightAtKill = venue.device('crash-proj-slow').openConnections;
+    // Its greeting and its reply each take SLOW_REPLY_MS: a check stays on the wire long enough to be caught.
+    const slowProjector = venue.device('crash-proj-slow');
+    await waitFor('a check of the slow projector on the wire', () => slowProjector.openConnections > 0, 3 * TICK_MS);
+    const inFlightAtKill = slowProjector.openConnections;
     const killedAt = Date.now();
     await worker!.kill();
     worker = undefined;
