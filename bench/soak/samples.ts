@@ -53,7 +53,7 @@ export interface WorkerSamplerOptions {
   taskQueue: string;
   worker: WorkerProcess;
   /**
-   * Workflows whose history length is read with `describe` each tick. Describing hundreds of
+   * Workflows whose history length is read with `describe` every few ticks. Describing hundreds of
    * workflows every tick would load the server more than the venue does; machines of one kind
    * grow alike, so one of each kind stands for all (the final history scan reads every one).
    */
