@@ -19,7 +19,7 @@ import { createApp } from '../../api/app';
 import { visibilityQuery } from '../../api/visibility';
 import type { ApiLog } from '../../api/log';
 import { startDevServer } from '../../devstack/dev-server';
-import { launchChromium, type Browser } from './browser';
+import { launchChromium, type Browser } from '../support/chromium';
 import { seedMachines } from './seed';
 
 const ROOT = path.resolve(__dirname, '../..');

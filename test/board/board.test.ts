@@ -19,7 +19,7 @@ import { startSimulator, type Simulator } from '../../simulator';
 import { machineFleet, startApi, TOKEN, type ApiUnderTest } from '../api/support';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { machine, pjlinkDriver } from '../support/specs';
-import { launchChromium, type Browser } from './browser';
+import { launchChromium, type Browser } from '../support/chromium';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-results/board');

@@ -14,7 +14,7 @@ import { createMachineWorker } from '../../worker/create-worker';
 import { waitFor } from '../support/machine-worker';
 import { machine, pjlinkDriver } from '../support/specs';
 import { bundleWorkflows, uniqueTaskQueue } from '../support/temporal';
-import { launchChromium, type HeadlessBrowser } from './browser';
+import { launchChromium, type Browser } from '../support/chromium';
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-results/web-ui');
 const UI_TIMEOUT_MS = 30_000;
@@ -29,12 +29,12 @@ let worker: Worker;
 let running: Promise<void>;
 let connection: Connection;
 let client: Client;
-let browser: HeadlessBrowser | undefined;
+let browser: Browser | undefined;
 
 /** A dev server with its Web UI, one machine whose projector accepts and never answers, one that answers. */
 beforeAll(async () => {
   // First, so a machine without Chromium fails at once with what to install.
-  browser = await launchChromium({ width: 1920, height: 1080 });
+  browser = await launchChromium({ viewport: { width: 1920, height: 1080 } });
   server = await startDevServer({ uiPort: 0 });
   simulator = await startSimulator({
     devices: [

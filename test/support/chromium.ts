@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -27,6 +27,8 @@ export class ChromiumMissingError extends Error {
 
 export interface Browser {
   context: BrowserContext;
+  /** The context's first page. */
+  page: Page;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function launchChromium(options: BrowserOptions = {}): Promise<Brow
       `${CHROMIUM} not found: the browser tests need Debian's "chromium" package (sudo apt-get install chromium; .ci/run installs it), or CHROMIUM_PATH`,
     );
   }
-  const profile = await mkdtemp(path.join(tmpdir(), 'board-chromium-'));
+  const profile = await mkdtemp(path.join(tmpdir(), 'showctl-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
@@ -55,8 +57,10 @@ export async function launchChromium(options: BrowserOptions = {}): Promise<Brow
     await rm(profile, { recursive: true, force: true });
     throw err;
   }
+  const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
+    page,
     async close() {
       try {
         await context.close();
