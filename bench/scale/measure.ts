@@ -15,8 +15,8 @@ import { countersBetween, scrapeWorkerCounters, type WorkerCounters } from './wo
 
 const ARRIVAL_GRACE_MS = 20_000;
 const FIRST_CHECKS_POLL_MS = 5_000;
-const FIRST_CHECKS_TIMEOUT_TICKS = 10;
-const FIRST_CHECKS_TIMEOUT_EXTRA_MS = 300_000;
+const FIRST_CHECKS_TIMEOUT_TICKS = 5;
+const FIRST_CHECKS_TIMEOUT_EXTRA_MS = 120_000;
 
 export interface MeasureSettings extends LoopSettings {
   cycles: number;
@@ -39,8 +39,10 @@ export interface LoopFigures {
   cycles: number;
   workers: number;
   startupSeconds: number;
-  /** From starting the loop until every machine was checked once. */
+  /** From starting the loop until every machine was checked once (or the wait gave up). */
   firstChecksSeconds: number;
+  /** Machines not checked even once before measuring began; 0 unless the loop is overloaded. */
+  neverCheckedAtStart: number;
   window: { startedAt: string; seconds: number };
   /** Slots a check served inside the window; every machine has `cycles` of them. */
   checks: number;
@@ -78,10 +80,18 @@ export async function measureLoop(loop: LoopName, settings: MeasureSettings, dev
   const running = await startLoop(loop, settings);
   try {
     log(`${loop}: all started in ${running.startupSeconds.toFixed(1)} s; waiting for every machine's first check`);
-    const firstChecksSeconds = await waitForFirstChecks(settings, devices, startedAtMs);
-    log(`${loop}: every machine checked within ${firstChecksSeconds.toFixed(1)} s; warming up ${settings.warmupMs / 1000} s`);
+    const firstChecks = await waitForFirstChecks(settings, devices, startedAtMs);
+    log(
+      firstChecks.neverChecked === 0
+        ? `${loop}: every machine checked within ${firstChecks.seconds.toFixed(1)} s; warming up ${settings.warmupMs / 1000} s`
+        : `${loop}: ${firstChecks.neverChecked} machines still unchecked after ${firstChecks.seconds.toFixed(0)} s; measuring anyway`,
+    );
     await sleep(settings.warmupMs);
-    return { ...(await measureWindow(loop, settings, devices, running)), firstChecksSeconds };
+    return {
+      ...(await measureWindow(loop, settings, devices, running)),
+      firstChecksSeconds: firstChecks.seconds,
+      neverCheckedAtStart: firstChecks.neverChecked,
+    };
   } finally {
     await running.stop();
   }
@@ -92,7 +102,7 @@ async function measureWindow(
   settings: MeasureSettings,
   devices: Devices,
   running: RunningLoop,
-): Promise<Omit<LoopFigures, 'firstChecksSeconds'>> {
+): Promise<Omit<LoopFigures, 'firstChecksSeconds' | 'neverCheckedAtStart'>> {
   const { tickMs, cycles, machines } = settings;
   const countersBefore = await scrapeAll(running);
   const loadStart = loadavg();
@@ -161,24 +171,27 @@ async function measureWindow(
   };
 }
 
+interface FirstChecks {
+  seconds: number;
+  /** Machines still unchecked when the wait gave up: an overloaded loop is measured as it is. */
+  neverChecked: number;
+}
+
 /**
  * The start is a burst (our workflows check at once, then settle on their slots): measuring
- * starts only once every machine has been checked, plus the warm-up. Returns the seconds taken.
+ * starts once every machine has been checked, or a bounded wait has passed, plus the warm-up.
  */
-async function waitForFirstChecks(settings: MeasureSettings, devices: Devices, startedAtMs: number): Promise<number> {
+async function waitForFirstChecks(settings: MeasureSettings, devices: Devices, startedAtMs: number): Promise<FirstChecks> {
   const deadlineMs = Date.now() + FIRST_CHECKS_TIMEOUT_TICKS * settings.tickMs + FIRST_CHECKS_TIMEOUT_EXTRA_MS;
   const waiting = new Set(settings.machines.map((spec) => spec.id));
   let seenUntilMs = startedAtMs;
-  while (waiting.size > 0) {
-    if (Date.now() > deadlineMs) {
-      throw new Error(`${waiting.size} of ${settings.machines.length} machines were never checked; the loop is overloaded or broken`);
-    }
+  while (waiting.size > 0 && Date.now() < deadlineMs) {
     await sleep(Math.min(settings.tickMs, FIRST_CHECKS_POLL_MS));
     const untilMs = Date.now();
     for (const { machineId } of await devices.arrivals(seenUntilMs, untilMs)) waiting.delete(machineId);
     seenUntilMs = untilMs;
   }
-  return (seenUntilMs - startedAtMs) / 1000;
+  return { seconds: (seenUntilMs - startedAtMs) / 1000, neverChecked: waiting.size };
 }
 
 async function scrapeAll(running: RunningLoop): Promise<(WorkerCounters | undefined)[]> {

@@ -47,6 +47,8 @@ export interface ScaleReport {
   ours: LoopFigures;
   references: { minimalTemporalLoop?: LoopFigures; plainNodeLoop?: LoopFigures; minimalLocalActivityLoop?: LoopFigures };
   ratios: { toMinimalTemporalLoop?: Ratios; toPlainNodeLoop?: Ratios };
+  /** Loops that could not be measured, and why. */
+  failedLoops: ScaleRun['failures'];
   targets: Record<string, TargetVerdict>;
 }
 
@@ -96,6 +98,7 @@ export function buildReport(options: ScaleOptions, run: ScaleRun, startedAt: Dat
       toMinimalTemporalLoop: minimal && ratiosOf(ours, minimal),
       toPlainNodeLoop: plain && ratiosOf(ours, plain),
     },
+    failedLoops: run.failures,
     targets: judgeTargets(ours, minimal),
   };
 }
@@ -201,6 +204,7 @@ export function formatTable(report: ScaleReport): string {
     ...rows.map(line),
     ...columns.flatMap(([, figures]) => (figures && figures.loop !== 'plain' ? workerLines(figures) : [])),
     `load average (1/5/15 min) at the end: ${columns.map(load).filter(Boolean).join('; ')}; ${report.host.cpus} CPUs`,
+    ...Object.entries(report.failedLoops).map(([loop, why]) => `NOT MEASURED ${loop}: ${why}`),
     ...Object.entries(report.targets).map(([name, verdict]) => `${verdict.met === null ? 'n/a ' : verdict.met ? 'MET ' : 'MISS'} ${name}: ${verdict.detail}`),
   ].join('\n');
 }

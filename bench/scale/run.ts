@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDevices, type Devices } from './devices';
 import type { LoopName } from './loops';
-import { measureLoop, type LoopFigures } from './measure';
-import { machineIds, writeBenchVenue } from './venue';
+import { measureLoop, type LoopFigures, type MeasureSettings } from './measure';
+import { machineIds, writeBenchVenue, type BenchVenue } from './venue';
 
 export type DatabaseMode = 'file' | 'memory';
 
@@ -34,7 +34,10 @@ export interface ScaleOptions {
   log?: (line: string) => void;
 }
 
-export type ScaleRun = { ours: LoopFigures } & Partial<Record<LoopName, LoopFigures>>;
+export type ScaleRun = { ours: LoopFigures } & Partial<Record<LoopName, LoopFigures>> & {
+  /** References that could not be measured, with why; ours failing fails the run. */
+  failures: Partial<Record<LoopName, string>>;
+};
 
 const DEFAULT_TICKS_PER_RUN = 240;
 
@@ -47,38 +50,48 @@ export async function runScale(options: ScaleOptions): Promise<ScaleRun> {
     devices = await startDevices(machineIds(options.machines), workDir);
     const venue = await writeBenchVenue(workDir, devices.addresses, options.tickMs);
     const run: Partial<Record<LoopName, LoopFigures>> = {};
+    const failures: ScaleRun['failures'] = {};
     for (const loop of orderedLoops(options.loops)) {
-      const figures = await measureLoop(
-        loop,
-        {
-          machines: venue.config.machines,
-          venueFile: venue.file,
-          tickMs: options.tickMs,
-          cycles: options.cycles,
-          warmupMs: options.warmupMs ?? options.tickMs,
-          workers: options.workers ?? 1,
-          maxActivities: options.maxActivities ?? 200,
-          dbFile: (options.db ?? 'file') === 'file' ? path.join(workDir, `${loop}.sqlite`) : undefined,
-          ticksPerRun: options.ticksPerRun ?? DEFAULT_TICKS_PER_RUN,
-          historySample: options.historySample ?? 20,
-          workerOptions: loop === 'ours' ? options.workerOptions : undefined,
-          workerEnv: loop === 'ours' ? options.workerEnv : undefined,
-          workDir,
-          log,
-        },
-        devices,
-      );
+      let figures: LoopFigures;
+      try {
+        figures = await measureLoop(loop, settingsFor(loop, options, venue, workDir, log), devices);
+      } catch (error) {
+        // A reference that breaks must not throw away the figures already taken.
+        if (loop === 'ours') throw error;
+        failures[loop] = error instanceof Error ? error.message : String(error);
+        log(`${loop}: not measured: ${failures[loop]}`);
+        continue;
+      }
       run[loop] = figures;
       log(
         `${loop}: p99 ${figures.lateness.p99Ms} ms, missed ${figures.missedTicks}, ` +
           `worker ${figures.workerCpuSecondsPer1000Checks.toFixed(2)} CPU s/1000 checks, ${figures.workerRssMb.toFixed(0)} MB`,
       );
     }
-    return run as ScaleRun;
+    return { ...run, failures } as ScaleRun;
   } finally {
     await devices?.stop();
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+function settingsFor(loop: LoopName, options: ScaleOptions, venue: BenchVenue, workDir: string, log: (line: string) => void): MeasureSettings {
+  return {
+    machines: venue.config.machines,
+    venueFile: venue.file,
+    tickMs: options.tickMs,
+    cycles: options.cycles,
+    warmupMs: options.warmupMs ?? options.tickMs,
+    workers: options.workers ?? 1,
+    maxActivities: options.maxActivities ?? 200,
+    dbFile: (options.db ?? 'file') === 'file' ? path.join(workDir, `${loop}.sqlite`) : undefined,
+    ticksPerRun: options.ticksPerRun ?? DEFAULT_TICKS_PER_RUN,
+    historySample: options.historySample ?? 20,
+    workerOptions: loop === 'ours' ? options.workerOptions : undefined,
+    workerEnv: loop === 'ours' ? options.workerEnv : undefined,
+    workDir,
+    log,
+  };
 }
 
 export const LOOP_ORDER: readonly LoopName[] = ['ours', 'minimal', 'plain', 'minimal-local'];
