@@ -71,6 +71,8 @@ const tcpTargetShape = {
   terminator: terminator.optional(),
   sendTerminator: terminator.optional(),
   receiveTerminator: terminator.optional(),
+  /** Regex of the greeting's last line, for devices that greet each connection (e.g. Extron SIS). */
+  banner: regexField().optional(),
   timeouts,
   maxResponseBytes: positiveIntegerField(MAX_RESPONSE_BYTES).default(4_096),
 };

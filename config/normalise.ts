@@ -126,6 +126,7 @@ function toTcpTarget(target: TcpTargetEntry, host: string) {
     port: target.port,
     sendTerminator: target.sendTerminator ?? target.terminator ?? DEFAULT_TERMINATOR,
     receiveTerminator: target.receiveTerminator ?? target.terminator ?? DEFAULT_TERMINATOR,
+    ...(target.banner === undefined ? {} : { banner: target.banner }),
     timeouts: toTimeouts(target.timeouts),
     maxResponseBytes: target.maxResponseBytes,
   };

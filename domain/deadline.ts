@@ -29,14 +29,17 @@ export function httpDeadlineMs(spec: { timeouts: DriverTimeouts }): number {
   return spec.timeouts.connectMs + spec.timeouts.responseMs;
 }
 
-/** How long a line device may greet with a banner before the command is sent. */
-export function bannerWindowMs(spec: Pick<TcpLineDriverSpec, 'timeouts'>): number {
-  return Math.min(100, spec.timeouts.responseMs);
+/**
+ * How long a line device may greet before the command is sent: up to the response timeout for a
+ * configured banner, else a short window for a greeting nobody described.
+ */
+export function greetingWaitMs(spec: Pick<TcpLineDriverSpec, 'timeouts' | 'banner'>): number {
+  return spec.banner === undefined ? Math.min(100, spec.timeouts.responseMs) : spec.timeouts.responseMs;
 }
 
-/** Connect, banner window, one request and its reply. */
-export function tcpLineDeadlineMs(spec: Pick<TcpLineDriverSpec, 'timeouts'>): number {
-  return spec.timeouts.connectMs + bannerWindowMs(spec) + spec.timeouts.responseMs;
+/** Connect, the greeting, one request and its reply. */
+export function tcpLineDeadlineMs(spec: Pick<TcpLineDriverSpec, 'timeouts' | 'banner'>): number {
+  return spec.timeouts.connectMs + greetingWaitMs(spec) + spec.timeouts.responseMs;
 }
 
 /** Sending a UDP datagram is local; this bounds a stuck socket, not the network. */

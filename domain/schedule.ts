@@ -177,8 +177,23 @@ function localMinuteToInstant(dayNumber: number, minuteOfDay: number, timeZone: 
   return existing ?? wallMs - offsetBeforeMs;
 }
 
+/**
+ * Every tick of every machine asks for the offsets at the same few local midnights-and-minutes, and
+ * formatToParts was the costliest call in a tick's workflow code (a CPU profile of the soak): the
+ * answers are kept. The offset at an instant never changes, so the cache cannot change a result.
+ */
+const offsets = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 10_000;
+
 function offsetAt(instantMs: number, timeZone: string): number {
-  return wallClockAt(instantMs, timeZone) - Math.floor(instantMs / 1000) * 1000;
+  const key = `${timeZone} ${instantMs}`;
+  let offsetMs = offsets.get(key);
+  if (offsetMs === undefined) {
+    if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
+    offsetMs = wallClockAt(instantMs, timeZone) - Math.floor(instantMs / 1000) * 1000;
+    offsets.set(key, offsetMs);
+  }
+  return offsetMs;
 }
 
 function localDayNumberAt(atMs: number, timeZone: string): number {

@@ -108,6 +108,11 @@ export interface TcpLineDriverSpec {
   sendTerminator: string;
   /** Ends each reply line. */
   receiveTerminator: string;
+  /**
+   * Regex of the last line the device greets each connection with. Set: the driver waits for it
+   * (up to the response timeout) before it sends. Unset: it listens for a short window instead.
+   */
+  banner?: string;
   timeouts: DriverTimeouts;
   maxResponseBytes: number;
   probe: TcpProbeSpec;

@@ -30,7 +30,9 @@ export async function createMachineWorker(options: MachineWorkerOptions): Promis
     activities: options.activities,
     // Every slot is bounded in time by the activity timeouts, so a hung device can hold one
     // only until its deadline; the bound caps sockets and memory under a storm of failures.
+    // Probes are local activities and commands full ones: each kind gets the same bound.
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
+    maxConcurrentLocalActivityExecutions: options.maxConcurrentActivities ?? 200,
     shutdownGraceTime: '10s',
     shutdownForceTime: '20s',
   });

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  TemporalFailure,
   TimeoutFailure,
   allHandlersFinished,
   condition,
@@ -9,6 +10,7 @@ import {
   defineSignal,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -245,7 +247,7 @@ async function check(spec: MachineSpec, state: MachineState, desired: Power, now
   const target = targetOf(spec);
   let reading: { power: ObservedPower; detail: string };
   try {
-    reading = await deviceActivities(spec).probePower(target);
+    reading = await probeActivity(spec)(target);
   } catch (err) {
     return failed(spec, state, { atMs: now, desired }, failureOf(err, 'probe'));
   }
@@ -258,7 +260,7 @@ async function check(spec: MachineSpec, state: MachineState, desired: Power, now
   try {
     state.commandsSent++;
     recordCommand(spec, desired);
-    await deviceActivities(spec, desired).setPower(target, desired);
+    await commandActivity(spec, desired)(target, desired);
     return { ...checked, outcome: 'commanded' };
   } catch (err) {
     const failure = failureOf(err, 'command');
@@ -296,13 +298,14 @@ function targetOf(spec: MachineSpec): MachineTarget {
 
 /** Only activity failures are device trouble; anything else is a bug and must fail the workflow task. */
 function failureOf(err: unknown, step: CheckFailure['step']): CheckFailure {
-  if (!(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
+  // A local activity's failure arrives unwrapped, a remote one's inside an ActivityFailure.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof TemporalFailure)) throw err;
   if (cause instanceof ApplicationFailure) return { step, type: cause.type ?? 'Error', message: cause.message };
   if (cause instanceof TimeoutFailure) {
     return { step, type: 'ActivityTimeout', message: `activity ${cause.timeoutType} timeout: ${cause.message}` };
   }
-  return { step, type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? err.message };
+  return { step, type: cause.name, message: cause.message };
 }
 
 const DRIVER_LABELS: Record<MachineSpec['driver']['type'], string> = {
@@ -312,10 +315,13 @@ const DRIVER_LABELS: Record<MachineSpec['driver']['type'], string> = {
   wol: 'Wake-on-LAN',
 };
 
-/** Activity proxies for one machine: timeouts follow its driver, the summary names it in the Web UI. */
-function deviceActivities(spec: MachineSpec, power?: Power) {
-  const label = DRIVER_LABELS[spec.driver.type];
-  return proxyActivities<Activities>({
+/**
+ * Both device calls run under the driver's own deadline, with Temporal's start-to-close timeout a
+ * margin above it as the backstop, and at most two attempts inside the tick (the next tick tries
+ * again anyway).
+ */
+function deviceCallOptions(spec: MachineSpec, summary: string) {
+  return {
     startToCloseTimeout: deviceCallDeadlineMs(spec.driver) + ACTIVITY_TIMEOUT_MARGIN_MS,
     retry: {
       maximumAttempts: 2,
@@ -323,8 +329,24 @@ function deviceActivities(spec: MachineSpec, power?: Power) {
       backoffCoefficient: 1,
       nonRetryableErrorTypes: [...nonRetryableDeviceErrors],
     },
-    summary: power ? `${label} power ${power} ${spec.id}` : `${label} probe ${spec.id}`,
-  });
+    summary,
+  };
+}
+
+/**
+ * The probe runs every tick of every machine, so it is a local activity: it runs on the worker
+ * that holds the workflow, inside the tick's one workflow task, and history records one marker
+ * (with the failure, if any) instead of an activity task's three events and a second workflow
+ * task. That halves what each tick costs the Temporal server (BENCHMARKS.md). A probe is short by
+ * construction (its deadline is seconds), which is what local activities are for.
+ */
+function probeActivity(spec: MachineSpec) {
+  return proxyLocalActivities<Activities>(deviceCallOptions(spec, `${DRIVER_LABELS[spec.driver.type]} probe ${spec.id}`)).probePower;
+}
+
+/** Commands are rare and change the device: each is a full activity, its own task in the history. */
+function commandActivity(spec: MachineSpec, power: Power) {
+  return proxyActivities<Activities>(deviceCallOptions(spec, `${DRIVER_LABELS[spec.driver.type]} power ${power} ${spec.id}`)).setPower;
 }
 
 // ---- Visibility: search attributes and memo, written only when they change ----

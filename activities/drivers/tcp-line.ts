@@ -3,12 +3,14 @@
  * one connection per call, one command line, one reply line matched by regex.
  *
  * Banner rule: many such devices greet each new connection with one or more unsolicited lines.
- * The driver listens for a short window after connecting (`bannerWindowMs`, at most 100 ms)
- * before it sends, and ignores the lines received in it. After the command is sent, the first
- * complete line is the reply and must match, so a device that talks out of turn after that
- * fails loudly (DeviceProtocolError quoting the line) instead of being misread.
+ * With `banner` configured (a regex of the greeting's last line) the driver waits for that line,
+ * up to the response timeout, so a device slow to greet is still read right. Without it, the
+ * driver listens for a short window (`greetingWaitMs`, at most 100 ms) and ignores what came. In
+ * both cases the first complete line after the command is the reply and must match, so a device
+ * that talks out of turn, or greets later than the window, fails loudly (DeviceProtocolError
+ * quoting the line) instead of being misread.
  */
-import { bannerWindowMs } from '../../domain/deadline';
+import { greetingWaitMs } from '../../domain/deadline';
 import type { Power, TcpExchangeSpec, TcpLineDriverSpec } from '../../domain/types';
 import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../errors';
 import { LineClient } from '../net/line-client';
@@ -18,7 +20,7 @@ import type { DriverCall, PowerDriver, PowerReading } from './types';
 /** How to reach a line device, without what to say to it. */
 export type TcpConnectionSpec = Pick<
   TcpLineDriverSpec,
-  'host' | 'port' | 'sendTerminator' | 'receiveTerminator' | 'timeouts' | 'maxResponseBytes'
+  'host' | 'port' | 'sendTerminator' | 'receiveTerminator' | 'banner' | 'timeouts' | 'maxResponseBytes'
 >;
 
 export const tcpLineDriver: PowerDriver = {
@@ -76,6 +78,7 @@ async function exchangeLine(
   if (!connection.receiveTerminator) {
     throw context.error(DeviceConfigError, 'connect', 'receiveTerminator is empty: replies could never end');
   }
+  const banner = connection.banner === undefined ? undefined : compileRegex(context, connection.banner, 'compile banner regex');
   const client = new LineClient({
     host: connection.host,
     port: connection.port,
@@ -88,7 +91,8 @@ async function exchangeLine(
   });
   try {
     await client.connect();
-    await client.listen(bannerWindowMs(connection), 'await banner');
+    if (banner) await client.awaitLine(banner, 'await banner');
+    else await client.listen(greetingWaitMs(connection), 'await banner');
     client.discardLines();
     return await client.request(command + connection.sendTerminator, replyStep(command));
   } finally {

@@ -118,6 +118,27 @@ export class LineClient {
     return this.readLine(step);
   }
 
+  /**
+   * Waits up to the response deadline for a line matching `pattern` (a device's greeting),
+   * dropping the lines before it.
+   */
+  awaitLine(pattern: RegExp, step: string): Promise<string> {
+    const { responseTimeoutMs, context } = this.#options;
+    return this.#waitFor(
+      step,
+      responseTimeoutMs,
+      () => {
+        for (let line = this.#lines.shift(); line !== undefined; line = this.#lines.shift()) {
+          if (pattern.test(line)) return line;
+        }
+        return undefined;
+      },
+      () => {
+        throw context.error(DeviceTimeoutError, step, `no line matching /${pattern.source}/ within ${responseTimeoutMs} ms`);
+      },
+    );
+  }
+
   /** Lets the device talk for `ms` (e.g. a banner), failing early only if the connection breaks. */
   listen(ms: number, step: string): Promise<void> {
     return this.#waitFor(step, ms, () => undefined, () => undefined);

@@ -1,7 +1,8 @@
 /**
  * Every activity of every workflow run on a task queue, read from Temporal's histories: when it
  * was scheduled, when its last attempt started, how it ended and with which failure type. This is
- * what an operator sees in the Web UI, so benchmarks judge failures by it.
+ * what an operator sees in the Web UI, so benchmarks judge failures by it. Local activities (the
+ * probes) are the `core_local_activity` markers the SDK records: one per call, its failure included.
  */
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -12,10 +13,10 @@ export interface ActivityRecord {
   workflowId: string;
   runId: string;
   activityType: string;
-  /** The first argument, e.g. the machine target. */
-  input: unknown;
+  /** Ran inside a workflow task on the worker; recorded as a marker. */
+  local: boolean;
   scheduledAt: number;
-  /** Start of the LAST attempt: the server records only that one. */
+  /** Start of the LAST attempt of a full activity (the server records only that one); unknown for a local one. */
   lastAttemptStartedAt?: number;
   attempts?: number;
   closedAt?: number;
@@ -45,26 +46,24 @@ export async function scanActivityHistories(client: Client, taskQueue: string): 
       const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
       const events = history.events ?? [];
       scan.historyLengths.push({ ...run, events: events.length });
-      scan.activities.push(...activitiesOf(run.workflowId, run.runId, events, client));
+      scan.activities.push(...activitiesOf(run.workflowId, run.runId, events), ...localActivitiesOf(run.workflowId, run.runId, events, client));
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FETCHES, runs.length) }, lane));
   return scan;
 }
 
-function activitiesOf(workflowId: string, runId: string, events: HistoryEvent[], client: Client): ActivityRecord[] {
+function activitiesOf(workflowId: string, runId: string, events: HistoryEvent[]): ActivityRecord[] {
   const byScheduledId = new Map<number, ActivityRecord>();
-  const converter = client.options.loadedDataConverter.payloadConverter;
   for (const event of events) {
     const at = timeOf(event);
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
-      const [firstInput] = scheduled.input?.payloads ?? [];
       byScheduledId.set(Number(event.eventId), {
         workflowId,
         runId,
         activityType: scheduled.activityType?.name ?? '',
-        input: firstInput ? converter.fromPayload(firstInput) : undefined,
+        local: false,
         scheduledAt: at,
         outcome: 'open',
       });
@@ -82,6 +81,51 @@ function activitiesOf(workflowId: string, runId: string, events: HistoryEvent[],
     if (record) Object.assign(record, { closedAt: at, outcome: closed.outcome, failureType: closed.failureType, failureMessage: closed.failureMessage });
   }
   return [...byScheduledId.values()];
+}
+
+/** What sdk-core writes into the marker's `data` detail (JSON, snake_case). */
+interface LocalActivityMarkerData {
+  attempt?: number;
+  activity_type?: string;
+  complete_time?: ProtoTime | null;
+  original_schedule_time?: ProtoTime | null;
+}
+interface ProtoTime {
+  seconds?: number | string;
+  nanos?: number;
+}
+
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+function localActivitiesOf(workflowId: string, runId: string, events: HistoryEvent[], client: Client): ActivityRecord[] {
+  const converter = client.options.loadedDataConverter.payloadConverter;
+  const records: ActivityRecord[] = [];
+  for (const event of events) {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) continue;
+    const [payload] = marker.details?.data?.payloads ?? [];
+    const data: LocalActivityMarkerData = payload ? converter.fromPayload(payload) : {};
+    const failure = marker.failure;
+    const timedOut = failure?.timeoutFailureInfo ?? failure?.cause?.timeoutFailureInfo;
+    records.push({
+      workflowId,
+      runId,
+      activityType: data.activity_type ?? '',
+      local: true,
+      scheduledAt: protoTimeMs(data.original_schedule_time) ?? timeOf(event),
+      attempts: data.attempt,
+      closedAt: protoTimeMs(data.complete_time) ?? timeOf(event),
+      outcome: !failure ? 'completed' : timedOut ? 'timed-out' : failure.canceledFailureInfo ? 'canceled' : 'failed',
+      failureType: !failure ? undefined : timedOut ? 'ActivityTimeout' : (failure.applicationFailureInfo?.type ?? 'Failure'),
+      failureMessage: failure?.message ?? undefined,
+    });
+  }
+  return records;
+}
+
+function protoTimeMs(time: ProtoTime | null | undefined): number | undefined {
+  if (!time) return undefined;
+  return Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
 }
 
 interface Closing {

@@ -6,6 +6,7 @@
 import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { tickOffsetMs } from '../../domain/tick';
 import type { MachineSpec } from '../../domain/types';
+import { machineWorkflowId } from '../../inventory/sync';
 import type { ActivityRecord } from '../lib/activity-history';
 import type { DeviceActivity } from '../lib/device-events';
 import { countBy, distributionOf, maxOf, median, type Distribution } from '../lib/stats';
@@ -136,10 +137,10 @@ export function analyseSoak(facts: SoakFacts): SoakAnalysis {
 
 /** Each activity belongs to the tick of the slot that started its check. */
 function activitiesInWindow({ activities, machines, tickMs, windowStart, cycles }: SoakFacts): WindowActivity[] {
-  const specs = new Map(machines.map(({ spec }) => [spec.id, spec]));
+  const specs = new Map(machines.map(({ spec }) => [machineWorkflowId(spec.id), spec]));
   const inWindow: WindowActivity[] = [];
   for (const record of activities) {
-    const spec = specs.get((record.input as { id?: string } | undefined)?.id ?? '');
+    const spec = specs.get(record.workflowId);
     if (!spec) continue;
     const offset = tickOffsetMs(spec.id, tickMs);
     const slot = offset + Math.floor((record.scheduledAt - offset) / tickMs) * tickMs;

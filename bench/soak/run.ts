@@ -62,13 +62,15 @@ export interface SoakReport {
 
 const DEFAULT_TIMEOUTS: DriverTimeouts = { connectMs: 1_000, responseMs: 1_000 };
 const TASK_QUEUE = 'soak';
+/** The start is a burst (every machine checks at once, then moves to its slot): the window begins once it has settled. */
+const DEFAULT_WARMUP_MS = 30_000;
 /** Status queries run on the worker: few at a time, so reading them does not make checks late. */
 const PARALLEL_QUERIES = 4;
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-  const warmupMs = options.warmupMs ?? Math.max(5 * options.tickMs, 15_000);
+  const warmupMs = options.warmupMs ?? Math.max(10 * options.tickMs, DEFAULT_WARMUP_MS);
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg();
   const machines = soakMachines({ machines: options.machines, hung: options.hung, timeouts, tickMs: options.tickMs });
@@ -111,6 +113,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       machines,
       ids: venue.machines.map((spec) => spec.id),
       windowStart,
+      warmupMs,
       tickMs: options.tickMs,
       cycles: options.cycles,
       log,
@@ -170,6 +173,7 @@ interface WindowRun {
   machines: SoakMachine[];
   ids: string[];
   windowStart: number;
+  warmupMs: number;
   tickMs: number;
   cycles: number;
   log: (line: string) => void;
@@ -195,9 +199,11 @@ async function measureWindow(run: WindowRun): Promise<WindowMeasurements> {
     serverPid: run.serverPid,
     simulatorPid: run.simulatorPid,
   });
+  // Read in the second half of the warm-up, a few at a time, so these queries do not load the
+  // window; a tick missed between a machine's read and the window's start still counts against it.
+  await sleepUntil(run.windowStart - run.warmupMs / 2);
+  const missedTicksAtStart = await missedTicksOf(run.client, run.ids);
   await sleepUntil(run.windowStart);
-  // Read while the first ticks run, a few at a time: a burst of queries would make those checks late.
-  const missedTicksAtStart = missedTicksOf(run.client, run.ids);
 
   const samples: WorkerSample[] = [];
   const collectedAt = new Set([0, Math.floor(run.cycles / 2), run.cycles]);
@@ -210,7 +216,7 @@ async function measureWindow(run: WindowRun): Promise<WindowMeasurements> {
   await sampler.stop();
   // A tick overrun is counted when the machine next waits: give the last tick time to report.
   await sleepUntil(run.windowStart + (run.cycles + 1) * run.tickMs);
-  return { samples, missedTicksAtStart: await missedTicksAtStart, missedTicksAtEnd: await missedTicksOf(run.client, run.ids) };
+  return { samples, missedTicksAtStart, missedTicksAtEnd: await missedTicksOf(run.client, run.ids) };
 }
 
 async function sleepUntil(at: number): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { sampleProcess } from '../lib/proc';
-import { scrapeMetrics, sumOf } from '../lib/prometheus';
+import { scrapeMetrics, sumOf, type MetricSample } from '../lib/prometheus';
 import { requestRuntimeSample } from '../lib/runtime-sample';
 import type { WorkerProcess } from '../lib/processes';
 
@@ -24,7 +24,7 @@ export interface WorkerSample {
   collected: boolean;
   activeResources?: Record<string, number>;
   activeResourceCount?: number;
-  /** temporal_worker_task_slots_used{worker_type="ActivityWorker"}. */
+  /** temporal_worker_task_slots_used of the ActivityWorker (commands) plus the LocalActivityWorker (probes). */
   activitySlotsUsed?: number;
   runningWorkflows?: number;
   /** CPU time so far of the Temporal server and of the device simulator, to see where the machine's CPU went. */
@@ -109,7 +109,7 @@ export function createWorkerSampler(options: WorkerSamplerOptions): WorkerSample
         collected: collected !== undefined,
         activeResources: runtime?.activeResources,
         activeResourceCount: runtime && Object.values(runtime.activeResources).reduce((sum, n) => sum + n, 0),
-        activitySlotsUsed: metrics && sumOf(metrics, ACTIVITY_SLOTS, { worker_type: 'ActivityWorker' }),
+        activitySlotsUsed: metrics && activitySlotsUsed(metrics),
         runningWorkflows: count?.count,
         serverCpuSeconds: server?.cpuSeconds,
         simulatorCpuSeconds: simulator?.cpuSeconds,
@@ -121,6 +121,11 @@ export function createWorkerSampler(options: WorkerSamplerOptions): WorkerSample
       await sweep;
     },
   };
+}
+
+function activitySlotsUsed(metrics: MetricSample[]): number | undefined {
+  const used = ['ActivityWorker', 'LocalActivityWorker'].map((type) => sumOf(metrics, ACTIVITY_SLOTS, { worker_type: type }));
+  return used.some((count) => count !== undefined) ? used.reduce<number>((total, count) => total + (count ?? 0), 0) : undefined;
 }
 
 async function largestHistory(client: Client, workflowIds: string[]): Promise<number> {

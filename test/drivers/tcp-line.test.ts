@@ -15,6 +15,7 @@ const simulator = useSimulator({
   devices: [
     { kind: 'tcp-line', id: 'amp-1' },
     { kind: 'tcp-line', id: 'amp-chatty', banner: 'AMP-2000 firmware 1.4 ready' },
+    { kind: 'tcp-line', id: 'amp-slow-greeting', banner: 'AMP-2000 firmware 1.4 ready' },
   ],
 });
 
@@ -56,6 +57,31 @@ describe('tcp line driver', () => {
   it('when the device greets with a banner, then the banner is ignored and the reply is read', async () => {
     await expect(tcp.probe(callFor(amplifier('amp-chatty')))).resolves.toEqual({ power: 'off', detail: 'POWER OFF' });
     await expect(tcp.setPower(callFor(amplifier('amp-chatty')), 'on')).resolves.toEqual({ detail: 'OK' });
+  });
+
+  /** Greets, and answers, only after 200 ms: later than the 100 ms window, within the 300 ms response timeout. */
+  const greetSlowly = () => simulator.device('amp-slow-greeting').setFault({ mode: 'slow', delayMs: 200 });
+
+  it('when a slow device greets after the window and its banner is configured, then the driver waits for the banner', async () => {
+    greetSlowly();
+    const machine = amplifier('amp-slow-greeting', { banner: '^AMP-2000 .* ready$' });
+    await expect(tcp.probe(callFor(machine))).resolves.toEqual({ power: 'off', detail: 'POWER OFF' });
+  });
+
+  it('when a slow device greets after the window and no banner is configured, then DeviceProtocolError quotes the greeting as the reply', async () => {
+    greetSlowly();
+    const error = await rejectionOf(tcp.probe(callFor(amplifier('amp-slow-greeting'))));
+    expect(error).toBeInstanceOf(DeviceProtocolError);
+    expect(error.message).toContain('"AMP-2000 firmware 1.4 ready"');
+  });
+
+  it('when the configured banner never comes, then DeviceTimeoutError at the banner step', async () => {
+    const machine = amplifier('amp-1', { banner: '^NEVER$' });
+    const { outcome, ms } = await timed(() => tcp.probe(callFor(machine)));
+    const error = await rejectionOf(outcome);
+    expect(error).toBeInstanceOf(DeviceTimeoutError);
+    expect((error as DeviceTimeoutError).step).toBe('await banner');
+    expect(ms).toBeLessThan(deviceCallDeadlineMs(machine.driver) + DEADLINE_MARGIN_MS);
   });
 
   it('when the reply matches no state, then DeviceProtocolError quotes it', async () => {
@@ -140,5 +166,9 @@ describe('tcp line driver', () => {
 
   it('then its deadline is connect, the banner window and one reply', () => {
     expect(deviceCallDeadlineMs(amplifier('amp-1').driver)).toBe(TIMEOUTS.connectMs + 100 + TIMEOUTS.responseMs);
+  });
+
+  it('when a banner is configured, then its deadline is connect, the banner and one reply', () => {
+    expect(deviceCallDeadlineMs(amplifier('amp-1', { banner: '^READY$' }).driver)).toBe(TIMEOUTS.connectMs + 2 * TIMEOUTS.responseMs);
   });
 });

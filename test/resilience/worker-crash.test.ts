@@ -1,0 +1,130 @@
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/activity-history';
+import type { WorkerProcess } from '../../bench/lib/processes';
+import type { BenchDevice } from '../../bench/lib/venue-files';
+import { deviceCallDeadlineMs } from '../../domain/deadline';
+import { syncInventory, machineWorkflowId } from '../../inventory/sync';
+import { waitFor } from '../support/machine-worker';
+import { connectClient, temporalAddress, uniqueTaskQueue } from '../support/temporal';
+import { slotsBetween, startTestVenue, startWorker, statusesOf, terminateAll, type TestVenue } from './support';
+
+const TICK_MS = 2_000;
+/** Long enough that the kill lands while this projector's check is on the wire. */
+const SLOW_REPLY_MS = 400;
+const devices: BenchDevice[] = [
+  { id: 'crash-proj-1', kind: 'pjlink', initialPower: 'off', transitionMs: 300 },
+  { id: 'crash-proj-2', kind: 'pjlink', initialPower: 'on', transitionMs: 300 },
+  { id: 'crash-proj-slow', kind: 'pjlink', initialPower: 'on', transitionMs: 300, fault: { mode: 'slow', delayMs: SLOW_REPLY_MS } },
+  { id: 'crash-player-1', kind: 'http-player', initialPower: 'off', transitionMs: 300 },
+  { id: 'crash-player-2', kind: 'http-player', initialPower: 'on', transitionMs: 300 },
+  { id: 'crash-amp-1', kind: 'tcp-line', initialPower: 'off', transitionMs: 0 },
+  { id: 'crash-amp-2', kind: 'tcp-line', initialPower: 'on', transitionMs: 0 },
+  { id: 'crash-pc-1', kind: 'wol-pc', initialPower: 'off', transitionMs: 300 },
+];
+/** Switched off by hand while no worker runs: the restarted worker must decide to switch each on exactly once. */
+const DRIFTED = ['crash-proj-2', 'crash-player-2', 'crash-amp-2', 'crash-pc-1'];
+/**
+ * What a kill costs beyond the time no worker runs: the server hands each workflow's next task to
+ * the dead worker's sticky queue until it times out there (the SDK's default
+ * stickyQueueScheduleToStartTimeout, 10 s), or, for a workflow task held open by a probe on the
+ * wire, until that task's own 10 s timeout; the probe then runs again, up to its deadline.
+ */
+const TASK_HANDOVER_MS = 10_000;
+
+let client: Client;
+let venue: TestVenue;
+let worker: WorkerProcess | undefined;
+const taskQueue = uniqueTaskQueue('crash');
+
+beforeAll(async () => {
+  client = await connectClient();
+  venue = await startTestVenue(devices, TICK_MS);
+  worker = await startWorker(venue, temporalAddress(), taskQueue);
+}, 240_000);
+
+afterAll(async () => {
+  await worker?.kill();
+  await terminateAll(client, venue.specs);
+  await venue?.stop();
+  await client?.connection.close();
+});
+
+/** Run id of each running machine workflow; throws for one that is not running. */
+async function runIdsOf(ids: string[]): Promise<Record<string, string>> {
+  const runIds: Record<string, string> = {};
+  for (const id of ids) {
+    const description = await client.workflow.getHandle(machineWorkflowId(id)).describe();
+    if (description.status.name !== 'RUNNING') throw new Error(`${id} is ${description.status.name}`);
+    runIds[id] = description.runId;
+  }
+  return runIds;
+}
+
+/** Attempts of every command (a full activity) in the machine's history, all runs. */
+function commandAttemptsOf(activities: ActivityRecord[], machineId: string): number {
+  return activities
+    .filter((record) => record.workflowId === machineWorkflowId(machineId) && record.activityType === 'setPower')
+    .reduce((sum, record) => sum + (record.attempts ?? 1), 0);
+}
+
+function commandsOf(id: string, fromMs = 0) {
+  return venue.events.filter((event) => event.type === 'command' && event.device === id && event.at >= fromMs);
+}
+
+describe('the worker is killed with SIGKILL in the middle of a tick', () => {
+  it('when it is started again, then every workflow continues, no machine misses more ticks than the downtime covers, and no command is sent twice within one decision', async () => {
+    await syncInventory(client, { taskQueue, machines: venue.specs });
+    await waitFor(
+      'every machine in sync',
+      async () => [...(await statusesOf(client, venue.specs)).values()].every((status) => status.lastCheck?.outcome === 'in-sync'),
+      90_000,
+    );
+    const before = await statusesOf(client, venue.specs);
+    const runIdsBefore = await runIdsOf(venue.specs.map((spec) => spec.id));
+
+    // Its greeting and its reply each take SLOW_REPLY_MS: a check stays on the wire long enough to be caught.
+    const slowProjector = venue.device('crash-proj-slow');
+    await waitFor('a check of the slow projector on the wire', () => slowProjector.openConnections > 0, 3 * TICK_MS);
+    const inFlightAtKill = slowProjector.openConnections;
+    const killedAt = Date.now();
+    await worker!.kill();
+    worker = undefined;
+    for (const id of DRIFTED) venue.device(id).setPower('off');
+
+    worker = await startWorker(venue, temporalAddress(), taskQueue);
+    const readyAt = Date.now();
+    await waitFor(
+      'the drifted devices on again and three checks of every machine after the restart',
+      async () => {
+        const statuses = await statusesOf(client, venue.specs);
+        const checkedAgain = [...statuses.values()].every((status) => (status.lastCheck?.atMs ?? 0) > readyAt + 2 * TICK_MS);
+        return checkedAgain && DRIFTED.every((id) => venue.device(id).power === 'on') && statuses;
+      },
+      90_000,
+    );
+    const after = await statusesOf(client, venue.specs);
+    const { activities } = await scanActivityHistories(client, taskQueue);
+
+    expect(inFlightAtKill, 'the slow projector had its check on the wire when the worker died').toBeGreaterThan(0);
+    expect(await runIdsOf(venue.specs.map((spec) => spec.id)), 'every workflow continued its run').toEqual(runIdsBefore);
+    for (const spec of venue.specs) {
+      const missed = after.get(spec.id)!.missedTicks - before.get(spec.id)!.missedTicks;
+      const recoveredBy = readyAt + deviceCallDeadlineMs(spec.driver) + TASK_HANDOVER_MS;
+      const coveredByDowntime = slotsBetween(spec.id, TICK_MS, killedAt, recoveredBy);
+      expect(missed, `${spec.id} missed ${missed} ticks; the downtime (${readyAt - killedAt} ms) covers ${coveredByDowntime}`).toBeLessThanOrEqual(
+        coveredByDowntime,
+      );
+
+      // Decisions: one per drifted machine after the kill, none for the others.
+      const decisionsAfterKill = after.get(spec.id)!.commandsSent - before.get(spec.id)!.commandsSent;
+      expect(decisionsAfterKill, `${spec.id}: command decisions after the kill`).toBe(DRIFTED.includes(spec.id) ? 1 : 0);
+      // Deliveries: a command reaches the device once per attempt, and a second attempt exists only
+      // when the first failed or timed out (at-least-once); a device never sees more than history shows.
+      const commands = commandsOf(spec.id);
+      const attempts = commandAttemptsOf(activities, spec.id);
+      expect(commands.length, `${spec.id}: device saw ${commands.map((event) => event.type === 'command' && event.command).join(', ')}; history has ${attempts} attempts`).toBeLessThanOrEqual(attempts);
+      expect(commands.length, `${spec.id}: every decided command reached the device`).toBeGreaterThanOrEqual(after.get(spec.id)!.commandsSent);
+    }
+  }, 300_000);
+});
