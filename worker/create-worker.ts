@@ -16,7 +16,10 @@ export interface MachineWorkerOptions {
 /** Built by `npm run build` next to the compiled worker; absent when running from sources. */
 const PREBUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
 
+const SDK_DEFAULT_WORKFLOW_TASK_SLOTS = 40;
+
 export async function createMachineWorker(options: MachineWorkerOptions): Promise<Worker> {
+  const maxDeviceCalls = options.maxConcurrentActivities ?? 200;
   const workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : existsSync(PREBUILT_BUNDLE)
@@ -31,8 +34,12 @@ export async function createMachineWorker(options: MachineWorkerOptions): Promis
     // Every slot is bounded in time by the activity timeouts, so a hung device can hold one
     // only until its deadline; the bound caps sockets and memory under a storm of failures.
     // Probes are local activities and commands full ones: each kind gets the same bound.
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
-    maxConcurrentLocalActivityExecutions: options.maxConcurrentActivities ?? 200,
+    maxConcurrentActivityTaskExecutions: maxDeviceCalls,
+    maxConcurrentLocalActivityExecutions: maxDeviceCalls,
+    // A probe keeps its workflow task, and that task's slot, until the device answers or its
+    // deadline passes. With the SDK's 40 slots, a few dozen slow or hung devices starved every
+    // other machine's tick in the soak; one slot per possible probe plus the default keeps them apart.
+    maxConcurrentWorkflowTaskExecutions: maxDeviceCalls + SDK_DEFAULT_WORKFLOW_TASK_SLOTS,
     shutdownGraceTime: '10s',
     shutdownForceTime: '20s',
   });

@@ -26,6 +26,8 @@ export interface WorkerSample {
   activeResourceCount?: number;
   /** temporal_worker_task_slots_used of the ActivityWorker (commands) plus the LocalActivityWorker (probes). */
   activitySlotsUsed?: number;
+  /** temporal_worker_task_slots_used of the WorkflowWorker: a probe holds its workflow task's slot while it runs. */
+  workflowTaskSlotsUsed?: number;
   runningWorkflows?: number;
   /** CPU time so far of the Temporal server and of the device simulator, to see where the machine's CPU went. */
   serverCpuSeconds?: number;
@@ -36,7 +38,7 @@ export interface WorkerSample {
   errors: string[];
 }
 
-const ACTIVITY_SLOTS = 'temporal_worker_task_slots_used';
+const TASK_SLOTS_USED = 'temporal_worker_task_slots_used';
 const PARALLEL_DESCRIBES = 4;
 /** Histories grow by a few events a tick: reading them every few ticks is enough. */
 const SWEEP_EVERY_TICKS = 5;
@@ -110,6 +112,7 @@ export function createWorkerSampler(options: WorkerSamplerOptions): WorkerSample
         activeResources: runtime?.activeResources,
         activeResourceCount: runtime && Object.values(runtime.activeResources).reduce((sum, n) => sum + n, 0),
         activitySlotsUsed: metrics && activitySlotsUsed(metrics),
+        workflowTaskSlotsUsed: metrics && sumOf(metrics, TASK_SLOTS_USED, { worker_type: 'WorkflowWorker' }),
         runningWorkflows: count?.count,
         serverCpuSeconds: server?.cpuSeconds,
         simulatorCpuSeconds: simulator?.cpuSeconds,
@@ -124,7 +127,7 @@ export function createWorkerSampler(options: WorkerSamplerOptions): WorkerSample
 }
 
 function activitySlotsUsed(metrics: MetricSample[]): number | undefined {
-  const used = ['ActivityWorker', 'LocalActivityWorker'].map((type) => sumOf(metrics, ACTIVITY_SLOTS, { worker_type: type }));
+  const used = ['ActivityWorker', 'LocalActivityWorker'].map((type) => sumOf(metrics, TASK_SLOTS_USED, { worker_type: type }));
   return used.some((count) => count !== undefined) ? used.reduce<number>((total, count) => total + (count ?? 0), 0) : undefined;
 }
 

@@ -25,11 +25,12 @@ export function soakSummary(report: SoakReport): string {
       row.sample.openFds,
       row.sample.activeResourceCount,
       row.sample.activitySlotsUsed,
+      row.sample.workflowTaskSlotsUsed,
       row.sample.runningWorkflows,
       row.sample.largestHistoryLength,
     ]);
   const table = formatTable(
-    ['tick', 'checks', 'failed', 'timeouts', 'late p50 ms', 'late max ms', 'missed', 'rss MB', 'heap MB', 'wf heap MB', 'fds', 'handles', 'slots', 'running', 'max history'],
+    ['tick', 'checks', 'failed', 'timeouts', 'late p50 ms', 'late max ms', 'missed', 'rss MB', 'heap MB', 'wf heap MB', 'fds', 'handles', 'slots', 'wft slots', 'running', 'max history'],
     rows,
   );
   const { cpu } = analysis;
