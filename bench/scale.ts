@@ -5,6 +5,7 @@
  *   npm run bench:scale -- --machines 1000 --tick 60s --cycles 3 --out scale.json
  *   npm run bench:scale -- --find-max --tick 10s --cycles 3
  */
+import { DEFAULT_TICKS_PER_RUN } from '../workflows/machine';
 import { FlagError, HelpRequested, parseFlags, usage, type FlagSpec } from './lib/flags';
 import { writeJsonReport } from './lib/report';
 import { findMax, type FindMaxResult } from './scale/find-max';
@@ -21,7 +22,7 @@ const FLAGS = {
   'max-activities': { type: 'integer', default: 200, min: 1, help: 'WORKER_MAX_ACTIVITIES of each worker' },
   db: { type: 'string', default: 'file', help: 'dev server persistence: file (SQLite, WAL) or memory' },
   loops: { type: 'string', default: 'ours,minimal,plain', help: 'loops to run (ours always runs; minimal-local is an experiment)' },
-  'ticks-per-run': { type: 'integer', default: 240, min: 1, help: 'continue-as-new period of the Temporal loops, in ticks' },
+  'ticks-per-run': { type: 'integer', default: DEFAULT_TICKS_PER_RUN, min: 1, help: 'continue-as-new period of the Temporal loops, in ticks' },
   'worker-heap': { type: 'integer', default: 0, min: 0, help: 'our worker\'s --max-old-space-size in MB (sizes the SDK\'s sticky cache); 0: Node\'s default' },
   'worker-options': { type: 'string', help: 'SDK worker options for our worker as JSON, e.g. \'{"maxCachedWorkflows":1000}\' (an experiment)' },
   'history-sample': { type: 'integer', default: 20, min: 1, help: 'workflows whose histories are read for events per tick' },

@@ -42,8 +42,10 @@ export interface MachineState {
   consecutiveFailures: number;
   reconcileRequested: boolean;
   commandsSent: number;
-  /** Slots that passed while a previous check was still running. */
+  /** Slots that passed while a previous check was still running, or no worker ran. */
   missedTicks: number;
+  /** The latest slot already served or counted as missed, so no slot is counted twice or forgotten across runs. */
+  accountedSlotMs?: number;
   audit: AuditEntry[];
 }
 

@@ -25,7 +25,7 @@ import { deviceCallDeadlineMs } from '../domain/deadline';
 import { DEVICE_BUSY, nonRetryableDeviceErrors } from '../domain/device-failures';
 import { decide, desiredPower, isInEffect, type Maintenance, type Override } from '../domain/desired-state';
 import { nextScheduleChange } from '../domain/schedule';
-import { nextTickAt, skippedSlots, tickOffsetMs } from '../domain/tick';
+import { nextTickAt, skippedSlots, tickOffsetMs, ticksInRun } from '../domain/tick';
 import type { MachineSpec, MachineTarget, ObservedPower, Power } from '../domain/types';
 import {
   healthOf,
@@ -126,8 +126,13 @@ export interface MachineRetired {
 
 type Mode = 'schedule' | 'override' | 'maintenance';
 
-/** About four hours of one-minute ticks: well under the history limits, quick to load in the Web UI. */
-const DEFAULT_TICKS_PER_RUN = 240;
+/**
+ * Twenty minutes of one-minute ticks, about 130 events. The worker holds the current run of every
+ * cached workflow in memory, so its memory grows with the run and drops at continue-as-new: over a
+ * soak, 240 ticks a run grew resident memory ~10% per 30 ticks, 20 ticks a run kept it flat
+ * (docs/soak.md). Short runs also open at once in the Web UI.
+ */
+export const DEFAULT_TICKS_PER_RUN = 20;
 /** The driver's own deadline fires first; this margin keeps Temporal's timeout as the backstop. */
 const ACTIVITY_TIMEOUT_MARGIN_MS = 2000;
 
@@ -189,20 +194,19 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   });
   setHandler(statusQuery, () => statusOf(spec, state, nextTickMs));
 
-  /** The latest slot already served or counted as missed, so no slot is counted twice. */
-  let accountedSlotMs: number | undefined;
+  const ticksThisRun = ticksInRun(spec.id, ticksPerRun);
   for (let ticks = 0; ; ticks++) {
     if (retirement) break;
-    if (ticks >= ticksPerRun || workflowInfo().continueAsNewSuggested) {
+    if (ticks >= ticksThisRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof machineWorkflow>({ spec, configHash, state, ticksPerRun });
     }
     if (!state.reconcileRequested) {
       nextTickMs = nextTickAt(Date.now(), spec.tickMs, tickOffsetMs(spec.id, spec.tickMs));
-      if (accountedSlotMs !== undefined) {
+      if (state.accountedSlotMs !== undefined) {
         // Slots skipped because a check overran its tick or the worker was down.
-        const missed = skippedSlots(accountedSlotMs, nextTickMs, spec.tickMs);
-        accountedSlotMs = Math.max(accountedSlotMs, nextTickMs - spec.tickMs);
+        const missed = skippedSlots(state.accountedSlotMs, nextTickMs, spec.tickMs);
+        state.accountedSlotMs = Math.max(state.accountedSlotMs, nextTickMs - spec.tickMs);
         state.missedTicks += missed;
         if (missed > 0) recordMissedTicks(spec, missed);
       }
@@ -210,7 +214,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
       const interrupted = await pause.sleep(Math.max(1, wakeMs - Date.now()));
       if (retirement) break;
       if (!interrupted && wakeMs === nextTickMs) {
-        accountedSlotMs = nextTickMs;
+        state.accountedSlotMs = nextTickMs;
         recordTickLateness(spec, Date.now() - nextTickMs);
       }
     }

@@ -2,6 +2,7 @@
  * The scale report: our figures first (the headline fields), the two references beside them,
  * ours as ratios to each, and the issue's targets judged from the figures, plus a printed table.
  */
+import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { formatDuration } from '../../domain/duration';
 import type { LoopFigures } from './measure';
@@ -83,7 +84,7 @@ export function buildReport(options: ScaleOptions, run: ScaleRun, startedAt: Dat
       workers: options.workers ?? 1,
       maxActivities: options.maxActivities ?? 200,
       database: databaseDescription(options.db),
-      ticksPerRun: options.ticksPerRun ?? 240,
+      ticksPerRun: options.ticksPerRun ?? DEFAULT_TICKS_PER_RUN,
       workerOptions: options.workerOptions,
       workerEnv: options.workerEnv,
     },

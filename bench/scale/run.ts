@@ -3,6 +3,7 @@
  * and window length, measured alike. Ours first, then the minimal Temporal loop, then the plain
  * Node loop.
  */
+import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,7 @@ export interface ScaleOptions {
   db?: DatabaseMode;
   /** Default ours, minimal and plain; ours always runs; minimal-local is an experiment. */
   loops?: LoopName[];
-  /** Continue-as-new period of both Temporal loops, in ticks (the product's default: 240). */
+  /** Continue-as-new period of both Temporal loops, in ticks (default: the product's). */
   ticksPerRun?: number;
   historySample?: number;
   workerOptions?: Record<string, unknown>;
@@ -39,7 +40,6 @@ export type ScaleRun = { ours: LoopFigures } & Partial<Record<LoopName, LoopFigu
   failures: Partial<Record<LoopName, string>>;
 };
 
-const DEFAULT_TICKS_PER_RUN = 240;
 
 export async function runScale(options: ScaleOptions): Promise<ScaleRun> {
   const log = options.log ?? (() => undefined);

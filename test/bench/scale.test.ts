@@ -61,7 +61,7 @@ describe('npm run bench:scale, a tiny run', () => {
     }
     expect(report.ours.historyEventsPerTick).toBeGreaterThan(0);
     expect(report.references.minimalTemporalLoop?.historyEventsPerTick).toBeGreaterThan(0);
-    expect(report.ours.perWorker[0]?.activityTasks).toBeGreaterThan(0);
+    expect(report.ours.perWorker[0]?.workflowTasks).toBeGreaterThan(0);
     for (const ratios of [report.ratios.toMinimalTemporalLoop, report.ratios.toPlainNodeLoop]) {
       expect(Number.isFinite(ratios?.workerCpuPer1000Checks)).toBe(true);
       expect(Number.isFinite(ratios?.workerRssMb)).toBe(true);

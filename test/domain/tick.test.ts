@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextTickAt, skippedSlots, tickOffsetMs } from '../../domain/tick';
+import { nextTickAt, skippedSlots, tickOffsetMs, ticksInRun } from '../../domain/tick';
 
 describe('tick slots', () => {
   it('when a machine asks for its next slot, then it is the first one strictly after now on its own offset', () => {
@@ -22,5 +22,24 @@ describe('tick slots', () => {
     expect(skippedSlots(60_000, 120_000, 60_000)).toBe(0);
     expect(skippedSlots(60_000, 240_000, 60_000)).toBe(2);
     expect(skippedSlots(60_000, 60_000, 60_000)).toBe(0);
+  });
+});
+
+describe('run length', () => {
+  const ids = Array.from({ length: 500 }, (_, i) => `machine-${i}`);
+
+  it('when a fleet starts together, then its runs end over the last quarter of the period, not in one tick', () => {
+    const lengths = ids.map((id) => ticksInRun(id, 20));
+    expect(Math.min(...lengths)).toBe(15);
+    expect(Math.max(...lengths)).toBe(20);
+    for (let length = 15; length <= 20; length++) expect(lengths.filter((l) => l === length).length).toBeGreaterThan(500 / 6 / 2);
+  });
+
+  it('when asked twice for one machine, then the answer is the same', () => {
+    expect(ids.map((id) => ticksInRun(id, 60))).toEqual(ids.map((id) => ticksInRun(id, 60)));
+  });
+
+  it('when the period is under four ticks, then it is kept exactly', () => {
+    expect(ids.map((id) => ticksInRun(id, 3)).every((length) => length === 3)).toBe(true);
   });
 });

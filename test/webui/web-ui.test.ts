@@ -100,16 +100,17 @@ describe('the Temporal Web UI, as an operator uses it', () => {
       await hungLink.first().click();
 
       await tab(page, 'Event History').click();
+      // A probe is a local activity: one "Local Activity" row (the marker), its failure inside.
       const rows = page.getByTestId('event-summary-row');
-      const failedProbe = rows.filter({ hasText: 'Activity Task Failed' }).first();
+      const failedProbe = rows.filter({ hasText: 'Local Activity' }).filter({ hasText: `PJLink probe ${hung.id}` }).first();
       await failedProbe.waitFor();
-      expect(await failedProbe.innerText()).toMatch(
-        /proj-hung "Projector \(hangs\)" at 127\.0\.0\.1:\d+: no reply within 500 ms at step "read greeting" \(elapsed \d+ ms\)/,
-      );
-      expect(await rows.filter({ hasText: 'Activity Task Scheduled' }).first().innerText()).toContain(`PJLink probe ${hung.id}`);
+      await failedProbe.click();
+      const failure = page.getByText(/proj-hung "Projector \(hangs\)" at 127\.0\.0\.1:\d+: no reply within 500 ms at step "read greeting" \(elapsed \d+ ms\)/);
+      await expect.poll(() => failure.count(), { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(0);
+      expect(await page.getByText('DeviceTimeoutError').count()).toBeGreaterThan(0);
 
-      // The artifact: the failed probe in the middle of the view.
-      await failedProbe.evaluate((row) => row.scrollIntoView({ block: 'center' }));
+      // The artifact: the failed probe's message in the middle of the view.
+      await failure.first().evaluate((element) => element.scrollIntoView({ block: 'center' }));
     } finally {
       await page.screenshot({ path: path.join(ARTIFACTS, 'hung-machine-history.png') });
     }
