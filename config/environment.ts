@@ -14,6 +14,11 @@ const environmentSchema = z.object({
   METRICS_PORT: port.default(9464),
   /** Device calls in flight at once per worker; each holds at most one socket. */
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10000).default(200),
+  /**
+   * Workflows the worker keeps in memory between ticks. Unset: every machine of the venue plus
+   * 10%, because a machine that does not fit is replayed from its history at every tick.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).optional(),
   SHOWCTL_SECRETS_FILE: z.string().min(1).optional(),
   /** The worker's log level; INFO adds worker lifecycle and workflow bundling. */
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),

@@ -11,6 +11,8 @@ export interface MachineWorkerOptions {
   /** A bundle made once (tests, benchmarks); otherwise the prebuilt one or the sources. */
   workflowBundle?: WorkflowBundleOption;
   maxConcurrentActivities?: number;
+  /** Sticky cache size; undefined keeps the SDK's, which it derives from the heap limit. */
+  maxCachedWorkflows?: number;
 }
 
 /** Built by `npm run build` next to the compiled worker; absent when running from sources. */
@@ -18,8 +20,32 @@ const PREBUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
 
 const SDK_DEFAULT_WORKFLOW_TASK_SLOTS = 40;
 
+/** Slots and cache of a worker that makes at most `maxDeviceCalls` device calls at once. */
+export function capacityOptions(maxDeviceCalls: number, maxCachedWorkflows: number | undefined) {
+  return {
+    // Every slot is bounded in time by the activity timeouts, so a hung device can hold one
+    // only until its deadline; the bound caps sockets and memory under a storm of failures.
+    // Probes are local activities and commands full ones: each kind gets the same bound.
+    maxConcurrentActivityTaskExecutions: maxDeviceCalls,
+    maxConcurrentLocalActivityExecutions: maxDeviceCalls,
+    // A probe keeps its workflow task, and that task's slot, until the device answers or its
+    // deadline passes. With the SDK's 40 slots, a few dozen slow or hung devices starved every
+    // other machine's tick in the soak; one slot per possible probe plus the default keeps them apart.
+    maxConcurrentWorkflowTaskExecutions: maxDeviceCalls + SDK_DEFAULT_WORKFLOW_TASK_SLOTS,
+    maxCachedWorkflows,
+  };
+}
+
+/**
+ * The SDK sizes its cache from the heap limit (about 2,300 workflows under Node's default limit on
+ * a large machine, under 200 in a small container): a bigger venue would replay machines from
+ * their histories at every tick, at several times the CPU (BENCHMARKS.md). Every machine plus 10%.
+ */
+export function cacheSizeFor(machines: number): number {
+  return Math.max(100, Math.ceil(machines * 1.1));
+}
+
 export async function createMachineWorker(options: MachineWorkerOptions): Promise<Worker> {
-  const maxDeviceCalls = options.maxConcurrentActivities ?? 200;
   const workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : existsSync(PREBUILT_BUNDLE)
@@ -31,15 +57,7 @@ export async function createMachineWorker(options: MachineWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...workflows,
     activities: options.activities,
-    // Every slot is bounded in time by the activity timeouts, so a hung device can hold one
-    // only until its deadline; the bound caps sockets and memory under a storm of failures.
-    // Probes are local activities and commands full ones: each kind gets the same bound.
-    maxConcurrentActivityTaskExecutions: maxDeviceCalls,
-    maxConcurrentLocalActivityExecutions: maxDeviceCalls,
-    // A probe keeps its workflow task, and that task's slot, until the device answers or its
-    // deadline passes. With the SDK's 40 slots, a few dozen slow or hung devices starved every
-    // other machine's tick in the soak; one slot per possible probe plus the default keeps them apart.
-    maxConcurrentWorkflowTaskExecutions: maxDeviceCalls + SDK_DEFAULT_WORKFLOW_TASK_SLOTS,
+    ...capacityOptions(options.maxConcurrentActivities ?? 200, options.maxCachedWorkflows),
     shutdownGraceTime: '10s',
     shutdownForceTime: '20s',
   });

@@ -9,7 +9,7 @@ import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';
 import { temporalTarget } from '../config/temporal';
-import { createMachineWorker } from './create-worker';
+import { cacheSizeFor, createMachineWorker } from './create-worker';
 import { installWorkerRuntime } from './runtime';
 
 async function main(): Promise<void> {
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities: createActivities({ secrets }),
       maxConcurrentActivities: env.WORKER_MAX_ACTIVITIES,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
     });
     console.log(`worker polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${target.namespace}`);
     await worker.run();

@@ -1,6 +1,6 @@
 /**
  * Child process entry: the worker of the minimal Temporal loop (minimal-workflow.ts), built the
- * way worker/main.ts builds ours: the product's activities, the same activity slot bound, the
+ * way worker/main.ts builds ours: the product's activities, the same slots and cache size, the
  * SDK's defaults for everything else. Same environment variables as worker/main.ts.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -8,7 +8,9 @@ import { createActivities } from '../../activities';
 import { loadEnvironment } from '../../config/environment';
 import { createSecretResolver } from '../../config/secrets';
 import { temporalTarget } from '../../config/temporal';
+import { capacityOptions, cacheSizeFor } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';
+import { loadVenueConfig } from '../../config/load';
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowsPath: require.resolve('./minimal-workflow'),
       activities: createActivities({ secrets: createSecretResolver({}) }),
-      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
+      ...capacityOptions(env.WORKER_MAX_ACTIVITIES, env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(loadVenueConfig(env.VENUE_CONFIG).machines.length)),
       shutdownGraceTime: '10s',
       shutdownForceTime: '20s',
     });
