@@ -113,7 +113,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       machines,
       ids: venue.machines.map((spec) => spec.id),
       windowStart,
-      warmupMs,
       tickMs: options.tickMs,
       cycles: options.cycles,
       log,
@@ -173,7 +172,6 @@ interface WindowRun {
   machines: SoakMachine[];
   ids: string[];
   windowStart: number;
-  warmupMs: number;
   tickMs: number;
   cycles: number;
   log: (line: string) => void;
@@ -199,9 +197,9 @@ async function measureWindow(run: WindowRun): Promise<WindowMeasurements> {
     serverPid: run.serverPid,
     simulatorPid: run.simulatorPid,
   });
-  // Read in the second half of the warm-up, a few at a time, so these queries do not load the
-  // window; a tick missed between a machine's read and the window's start still counts against it.
-  await sleepUntil(run.windowStart - run.warmupMs / 2);
+  // Read in the warm-up's last tick, a few at a time, so these queries do not load the window
+  // (a tick missed between a machine's read and the window's start still counts against it).
+  await sleepUntil(run.windowStart - run.tickMs);
   const missedTicksAtStart = await missedTicksOf(run.client, run.ids);
   await sleepUntil(run.windowStart);
 
