@@ -39,7 +39,7 @@ export const HUNG_ATTEMPT_SLACK_MS = 1_000;
 export const RSS_GROWTH_LIMIT = 0.1;
 /** Change of the median between the first and the last quarter of the run that still counts as flat. */
 export const FD_GROWTH_LIMIT = 3;
-export const SLOT_GROWTH_BASE = 2;
+const SLOT_GROWTH_BASE = 2;
 /**
  * Since probes are counted (local activity slots), how many slow and hung devices are mid-call
  * at a sample moves with the sampling phase: medians of 3 then 7 in a run with no leak (CI). One
