@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express, type RequestHandler } from 'express';
 import type { VenueConfig } from '../config/load';
 import { accessGuards, ApiConfigurationError } from './auth';
+import { createMachineFeed } from './board/feed';
 import { boardRoutes } from './board/routes';
 import type { ApiContext } from './context';
 import { ApiError, errorHandler, routeNotFound } from './errors';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): ApiApp {
     stopping: stopping.signal,
   };
 
+  const feed = createMachineFeed(ctx);
   const app = express();
   app.disable('x-powered-by');
   app.use(noSniffNoStore);
@@ -76,7 +78,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(systemRoutes(ctx, guards));
   app.use(machineRoutes(ctx, guards));
   app.use(bulkRoutes(ctx, guards));
-  app.use(boardRoutes(ctx, guards));
+  app.use(boardRoutes(ctx, guards, feed));
   app.use(routeNotFound);
   app.use(errorHandler(log));
 
@@ -93,6 +95,7 @@ export function createApp(deps: AppDeps): ApiApp {
         listening.listen(port, host, () => {
           listening.off('error', reject);
           const bound = (listening.address() as AddressInfo).port;
+          feed.warm();
           resolve({ url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound });
         });
       });

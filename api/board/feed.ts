@@ -1,7 +1,8 @@
 /**
  * The status board's live data: one visibility sweep (every machine, all pages) shared by every
- * open board, repeated while at least one board is watching and stopped when none is. A board
- * gets the last snapshot the moment it connects, then only the machines that changed.
+ * open board, made once when the API starts and repeated while at least one board is watching,
+ * stopped when none is. A board gets the last snapshot the moment it connects, then only the
+ * machines that changed.
  *
  * Why a shared server-side sweep and not each board polling GET /machines: on the dev server's
  * SQLite visibility a full sweep of 5,000 machines takes seconds, and each board would pay it
@@ -24,6 +25,11 @@ export interface MachineFeedOptions {
 export interface MachineFeed {
   /** Streams `snapshot`, then `changes` and `problem` events to this response until either side ends it. */
   subscribe(req: Request, res: Response): void;
+  /**
+   * Sweeps once now, without a board watching, so that the first board after the API starts gets
+   * its snapshot at once instead of waiting for a whole sweep (seconds with thousands of machines).
+   */
+  warm(): void;
 }
 
 /** What the board needs besides the machines: shown in its header and used for links. */
@@ -132,27 +138,35 @@ export function createMachineFeed(ctx: ApiContext, options: MachineFeedOptions =
     for (const stream of subscribers) stream.send('problem', text);
   };
 
-  const sweepWhileWatched = async () => {
-    while (subscribers.size > 0 && !ctx.stopping.aborted) {
-      const startedMs = Date.now();
-      // Aborted by stop(), so no call outlives the API (and the connection its owner closes next).
-      // One controller per sweep: the SDK never removes the listener it adds for each call.
-      const sweep = new AbortController();
-      setMaxListeners(0, sweep.signal);
-      const abortSweep = () => sweep.abort();
-      ctx.stopping.addEventListener('abort', abortSweep, { once: true });
-      try {
-        const listed = await ctx.client.withAbortSignal(sweep.signal, () => runningMachines(ctx, {}));
-        if (failing) ctx.log.info('status board: listing machines works again');
-        failing = false;
-        apply(listed, startedMs, Date.now() - startedMs);
-      } catch (err) {
-        if (!ctx.stopping.aborted) reportProblem(err);
-      } finally {
-        ctx.stopping.removeEventListener('abort', abortSweep);
-      }
-      await sleep(pauseMs, undefined, { signal: ctx.stopping }).catch(() => undefined);
+  const sweepOnce = async () => {
+    const startedMs = Date.now();
+    // Aborted by stop(), so no call outlives the API (and the connection its owner closes next).
+    // One controller per sweep: the SDK never removes the listener it adds for each call.
+    const sweep = new AbortController();
+    setMaxListeners(0, sweep.signal);
+    const abortSweep = () => sweep.abort();
+    ctx.stopping.addEventListener('abort', abortSweep, { once: true });
+    try {
+      const listed = await ctx.client.withAbortSignal(sweep.signal, () => runningMachines(ctx, {}));
+      if (failing) ctx.log.info('status board: listing machines works again');
+      failing = false;
+      const first = lastSweep === undefined;
+      apply(listed, startedMs, Date.now() - startedMs);
+      if (first) ctx.log.info(`status board: ready, ${listed.length} machines listed in ${Date.now() - startedMs} ms`);
+    } catch (err) {
+      if (!ctx.stopping.aborted) reportProblem(err);
+    } finally {
+      ctx.stopping.removeEventListener('abort', abortSweep);
     }
+  };
+
+  /** At least one sweep, then on for as long as a board watches. */
+  const sweepWhileWatched = async () => {
+    do {
+      await sweepOnce();
+      if (subscribers.size === 0) break;
+      await sleep(pauseMs, undefined, { signal: ctx.stopping }).catch(() => undefined);
+    } while (subscribers.size > 0 && !ctx.stopping.aborted);
     sweeping = undefined;
   };
 
@@ -171,6 +185,9 @@ export function createMachineFeed(ctx: ApiContext, options: MachineFeedOptions =
       // Possibly minutes old after a quiet spell; it carries its time, and the sweep now starting corrects it.
       if (lastSweep) sendSnapshot(stream);
       sweeping ??= sweepWhileWatched();
+    },
+    warm() {
+      if (!ctx.stopping.aborted) sweeping ??= sweepWhileWatched();
     },
   };
 }

@@ -9,7 +9,7 @@ import { Router, type Response } from 'express';
 import type { AccessGuards } from '../auth';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
-import { createMachineFeed } from './feed';
+import type { MachineFeed } from './feed';
 
 /** The page and its files sit beside this module, in the sources and in a build's dist/ alike. */
 const BOARD_DIR = __dirname;
@@ -32,8 +32,7 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function boardRoutes(ctx: ApiContext, guards: AccessGuards): Router {
-  const feed = createMachineFeed(ctx);
+export function boardRoutes(ctx: ApiContext, guards: AccessGuards, feed: MachineFeed): Router {
   const missing = !existsSync(path.join(BOARD_DIR, PAGE));
   if (missing) ctx.log.warn(`status board: ${path.join(BOARD_DIR, PAGE)} is missing; GET / will answer 503`);
   const router = Router();

@@ -5,7 +5,8 @@ import type { Client } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesEvent, SnapshotEvent } from '../../api/board/feed';
 import { machineWorkflowId } from '../../inventory/sync';
-import { call, startApi, TOKEN, type ApiUnderTest } from '../api/support';
+import { call, quietLog, startApi, TOKEN, type ApiUnderTest } from '../api/support';
+import { waitFor } from '../support/machine-worker';
 import { connectClient, uniqueTaskQueue } from '../support/temporal';
 import { readEvents, type EventReader } from './event-reader';
 import { seedMachines } from './seed';
@@ -93,6 +94,26 @@ describe('the status board event stream', () => {
 
     expect(reader.headers['content-encoding']).toBe('gzip');
     expect((reader.events[0]?.data as SnapshotEvent).machines.length).toBeGreaterThan(0);
+  });
+
+  it('when the API starts, then it lists the machines before any board connects, so the first board is not kept waiting', async () => {
+    const [id] = await seed(1, 'warm');
+    const said: string[] = [];
+    const own = await startApi({ client, taskQueue, log: { ...quietLog, info: (message) => void said.push(message) } });
+    try {
+      await waitFor('the start-up listing', () => said.some((message) => message.startsWith('status board: ready')));
+      const connectedMs = Date.now();
+      const reader = await open(AUTH, own.url);
+      await reader.until('a first snapshot', () => reader.events.length > 0);
+
+      const first = reader.events[0]?.data as SnapshotEvent;
+      expect(reader.events[0]?.type).toBe('snapshot');
+      // Swept before this board asked: it was sent what the API already held.
+      expect(first.sweptAtMs).toBeLessThan(connectedMs);
+      expect(first.machines.map((machine) => machine.id)).toContain(id);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('when the API stops, then its open streams end and stop does not wait for them', async () => {
