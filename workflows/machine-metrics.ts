@@ -6,7 +6,7 @@
  * Cardinality: `machine_id` appears only on the two 0/1 health gauges (two series per machine);
  * everything else is labelled by group, which a venue has tens of.
  */
-import { metricMeter } from '@temporalio/workflow';
+import { metricMeter, workflowInfo } from '@temporalio/workflow';
 import type { MachineSpec, Power } from '../domain/types';
 import type { CheckOutcome } from './machine-state';
 
@@ -19,42 +19,70 @@ export const MACHINE_METRICS = {
   inMaintenance: 'showctl_machine_in_maintenance',
 } as const;
 
+/** The HELP line of each series; an instrument is its name, unit and description together. */
+export const MACHINE_METRIC_HELP: Record<keyof typeof MACHINE_METRICS, string> = {
+  checks: 'Ticks that checked a machine, by what the check concluded',
+  commands: 'Power commands the workflows decided to send',
+  tickLateness: 'Wake time of a tick minus its planned slot',
+  missedTicks: 'Tick slots skipped because a check overran or no worker ran',
+  failing: '1 while the machine counts as failing, else 0',
+  inMaintenance: '1 while the machine is in maintenance, else 0',
+};
+
 export function recordCheck(spec: MachineSpec, outcome: CheckOutcome): void {
   metricMeter
-    .createCounter(MACHINE_METRICS.checks, undefined, 'Ticks that checked a machine, by what the check concluded')
+    .createCounter(MACHINE_METRICS.checks, undefined, MACHINE_METRIC_HELP.checks)
     .add(1, { group: spec.group, outcome });
 }
 
 export function recordCommand(spec: MachineSpec, power: Power): void {
   metricMeter
-    .createCounter(MACHINE_METRICS.commands, undefined, 'Power commands the workflows decided to send')
+    .createCounter(MACHINE_METRICS.commands, undefined, MACHINE_METRIC_HELP.commands)
     .add(1, { group: spec.group, power });
 }
 
 /** How long after its planned slot a tick's timer woke the workflow. */
 export function recordTickLateness(spec: MachineSpec, latenessMs: number): void {
   metricMeter
-    .createHistogram(MACHINE_METRICS.tickLateness, 'float', undefined, 'Wake time of a tick minus its planned slot')
+    .createHistogram(MACHINE_METRICS.tickLateness, 'float', undefined, MACHINE_METRIC_HELP.tickLateness)
     .record(Math.max(0, latenessMs) / 1000, { group: spec.group });
 }
 
 export function recordMissedTicks(spec: MachineSpec, count: number): void {
   metricMeter
-    .createCounter(MACHINE_METRICS.missedTicks, undefined, 'Tick slots skipped because a check overran or no worker ran')
+    .createCounter(MACHINE_METRICS.missedTicks, undefined, MACHINE_METRIC_HELP.missedTicks)
     .add(count, { group: spec.group });
 }
 
+export interface MachineHealthValues {
+  failing: boolean;
+  inMaintenance: boolean;
+}
+
 /**
- * Set after every tick, not only on change: a worker that restarted has no value for a machine
- * until the machine's next live tick, and a periodic set is what brings it back.
+ * A machine's health gauges, set when they change and again after every replay: the SDK drops
+ * metrics while a workflow replays, so a worker that took the machine over (after a restart, a
+ * cache eviction, a continue-as-new) has no value for it until a live tick sets one. Setting them
+ * on every tick instead made two of a tick's four metric calls, each a sink call into the worker.
  */
-export function publishMachineHealth(spec: MachineSpec, health: { failing: boolean; inMaintenance: boolean }): void {
+export class HealthGauges {
+  #lastSet: string | undefined;
+
+  set(spec: MachineSpec, health: MachineHealthValues): void {
+    const values = `${spec.group}|${health.failing}|${health.inMaintenance}`;
+    if (values === this.#lastSet) return;
+    publishMachineHealth(spec, health);
+    if (!workflowInfo().unsafe.isReplaying) this.#lastSet = values;
+  }
+}
+
+function publishMachineHealth(spec: MachineSpec, health: MachineHealthValues): void {
   const labels = { machine_id: spec.id, group: spec.group };
   metricMeter
-    .createGauge(MACHINE_METRICS.failing, 'int', undefined, '1 while the machine counts as failing, else 0')
+    .createGauge(MACHINE_METRICS.failing, 'int', undefined, MACHINE_METRIC_HELP.failing)
     .set(health.failing ? 1 : 0, labels);
   metricMeter
-    .createGauge(MACHINE_METRICS.inMaintenance, 'int', undefined, '1 while the machine is in maintenance, else 0')
+    .createGauge(MACHINE_METRICS.inMaintenance, 'int', undefined, MACHINE_METRIC_HELP.inMaintenance)
     .set(health.inMaintenance ? 1 : 0, labels);
 }
 

@@ -40,7 +40,7 @@ import {
 } from './machine-state';
 import {
   clearMachineHealth,
-  publishMachineHealth,
+  HealthGauges,
   recordCheck,
   recordCommand,
   recordMissedTicks,
@@ -147,6 +147,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   let nextTickMs = Date.now();
 
   const pause = new InterruptiblePause();
+  const healthGauges = new HealthGauges();
   /** A message changed what the machine should be: check it now rather than at the next tick. */
   const wakeUp = () => {
     state.reconcileRequested = true;
@@ -195,69 +196,86 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   setHandler(statusQuery, () => statusOf(spec, state, nextTickMs));
 
   const ticksThisRun = ticksInRun(spec.id, ticksPerRun);
-  for (let ticks = 0; ; ticks++) {
-    if (retirement) break;
-    if (ticks >= ticksThisRun || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof machineWorkflow>({ spec, configHash, state, ticksPerRun });
-    }
-    if (!state.reconcileRequested) {
-      nextTickMs = nextTickAt(Date.now(), spec.tickMs, tickOffsetMs(spec.id, spec.tickMs));
-      if (state.accountedSlotMs !== undefined) {
-        // Slots skipped because a check overran its tick or the worker was down.
-        const missed = skippedSlots(state.accountedSlotMs, nextTickMs, spec.tickMs);
-        state.accountedSlotMs = Math.max(state.accountedSlotMs, nextTickMs - spec.tickMs);
-        state.missedTicks += missed;
-        if (missed > 0) recordMissedTicks(spec, missed);
+  let ticks = 0;
+  /** Returns when the run should end; a message cuts its pause short by cancelling the scope it runs in. */
+  const tickUntilRunEnds = async (): Promise<MachineRetired | 'continue-as-new'> => {
+    for (;; ticks++) {
+      if (retirement) return retirement;
+      if (ticks >= ticksThisRun || workflowInfo().continueAsNewSuggested) return 'continue-as-new';
+      if (!state.reconcileRequested) {
+        nextTickMs = nextTickAt(Date.now(), spec.tickMs, tickOffsetMs(spec.id, spec.tickMs));
+        if (state.accountedSlotMs !== undefined) {
+          // Slots skipped because a check overran its tick or the worker was down.
+          const missed = skippedSlots(state.accountedSlotMs, nextTickMs, spec.tickMs);
+          state.accountedSlotMs = Math.max(state.accountedSlotMs, nextTickMs - spec.tickMs);
+          state.missedTicks += missed;
+          if (missed > 0) recordMissedTicks(spec, missed);
+        }
+        const wakeMs = Math.min(nextTickMs, ...upcomingExpiries(state));
+        await pause.sleep(Math.max(1, wakeMs - Date.now()));
+        if (retirement) return retirement;
+        if (wakeMs === nextTickMs) {
+          state.accountedSlotMs = nextTickMs;
+          recordTickLateness(spec, Date.now() - nextTickMs);
+        }
       }
-      const wakeMs = Math.min(nextTickMs, ...upcomingExpiries(state));
-      const interrupted = await pause.sleep(Math.max(1, wakeMs - Date.now()));
-      if (retirement) break;
-      if (!interrupted && wakeMs === nextTickMs) {
-        state.accountedSlotMs = nextTickMs;
-        recordTickLateness(spec, Date.now() - nextTickMs);
-      }
+      state.reconcileRequested = false;
+      await reconcile(spec, state, healthGauges);
     }
-    state.reconcileRequested = false;
-    await reconcile(spec, state);
-  }
+  };
 
+  const ended = await pause.runInterruptibly(tickUntilRunEnds);
   await condition(allHandlersFinished);
+  if (ended === 'continue-as-new') return continueAsNew<typeof machineWorkflow>({ spec, configHash, state, ticksPerRun });
   clearMachineHealth(spec);
-  log.info('machine retired', { ...retirement });
-  return retirement;
+  log.info('machine retired', { ...ended });
+  return ended;
 }
 
 /**
- * The wait between ticks, which a message may cut short. `condition(fn, timeout)` would do, but it
- * cancels its timer (creating a CancelledFailure, whose stack the SDK formats through the source
- * map) every time the timeout wins, that is on every ordinary tick: a CPU profile of the soak found
- * it among the costliest parts of a tick. Here only an interruption pays for a cancellation.
+ * The pause between ticks, which a message may cut short. The ticks run inside a cancellation
+ * scope, and an interruption cancels it while the loop is pausing (never during a device call);
+ * a cancelled scope stays cancelled, so the ticks go on in a fresh one. An ordinary tick thus
+ * creates no scope at all. Measured (BENCHMARKS.md): a scope per pause was ~8% of the workflow
+ * thread's CPU, because the SDK captures a stack trace for every promise a workflow creates, and
+ * `condition(fn, timeout)` is dearer still (it cancels its timer, creating a CancelledFailure, on
+ * every tick that was not interrupted).
  */
 class InterruptiblePause {
   #scope: CancellationScope | undefined;
+  #pausing = false;
   #interrupted = false;
 
-  /** Resolves true when interrupted, false when the time has passed. */
-  async sleep(ms: number): Promise<boolean> {
-    const scope = new CancellationScope();
-    this.#scope = scope;
+  /** Runs `ticks`, again from the top after every interruption, until it returns. */
+  async runInterruptibly<T>(ticks: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const scope = new CancellationScope();
+      this.#scope = scope;
+      try {
+        return await scope.run(ticks);
+      } catch (error) {
+        // The workflow's own cancellation reaches this scope too: that one must end the workflow.
+        if (!(isCancellation(error) && this.#interrupted && !CancellationScope.current().consideredCancelled)) throw error;
+      } finally {
+        this.#scope = undefined;
+        this.#interrupted = false;
+      }
+    }
+  }
+
+  /** Call inside runInterruptibly. */
+  async sleep(ms: number): Promise<void> {
+    this.#pausing = true;
     try {
-      await scope.run(() => sleep(ms));
-      return false;
-    } catch (error) {
-      // The workflow's own cancellation reaches the pause too: that one must end the workflow.
-      if (isCancellation(error) && this.#interrupted && !CancellationScope.current().consideredCancelled) return true;
-      throw error;
+      await sleep(ms);
     } finally {
-      this.#scope = undefined;
-      this.#interrupted = false;
+      this.#pausing = false;
     }
   }
 
   /** Ends the current pause, if one is running (the loop checks its flags before pausing). */
   interrupt(): void {
-    if (!this.#scope) return;
+    if (!this.#pausing || !this.#scope) return;
     this.#interrupted = true;
     this.#scope.cancel();
   }
@@ -276,7 +294,7 @@ function upcomingExpiries(state: MachineState): number[] {
 
 // ---- One tick: expire, decide, probe, command ----
 
-async function reconcile(spec: MachineSpec, state: MachineState): Promise<void> {
+async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: HealthGauges): Promise<void> {
   const now = Date.now();
   expireControls(state, now);
   const desired = desiredPower(spec.schedule, state.override, now).power;
@@ -287,6 +305,7 @@ async function reconcile(spec: MachineSpec, state: MachineState): Promise<void> 
     recordCheck(spec, state.lastCheck.outcome);
   } finally {
     publish(spec, state, desired);
+    healthGauges.set(spec, { failing: healthOf(state, spec) === 'failing', inMaintenance: state.maintenance !== undefined });
   }
 }
 
@@ -422,7 +441,6 @@ function publish(spec: MachineSpec, state: MachineState, desired: Power): void {
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length > 0) upsertSearchAttributes(changed);
-  publishMachineHealth(spec, { failing: healthOf(state, spec) === 'failing', inMaintenance: state.maintenance !== undefined });
 }
 
 export function memoOf(spec: MachineSpec, configHash: string): Record<string, string> {

@@ -22,6 +22,11 @@ export interface MetricsWorker {
   client: Client;
   taskQueue: string;
   startMachine(spec: MachineSpec): Promise<WorkflowHandle<typeof machineWorkflow>>;
+  /**
+   * Shuts the worker down and starts a new one on the same task queue, which takes the running
+   * machines over by replaying them, as after a restart. `meanwhile` runs with no worker polling.
+   */
+  replaceWorker(meanwhile: () => Promise<void> | void): Promise<void>;
   /** Terminates the machines it started, then stops the worker and closes its connections. */
   stop(): Promise<void>;
 }
@@ -41,14 +46,18 @@ export async function startMetricsWorker(): Promise<MetricsWorker> {
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection, namespace });
-  const worker = await createMachineWorker({
-    connection: nativeConnection,
-    namespace,
-    taskQueue,
-    activities: createActivities({ secrets: createSecretResolver({ env: {} }) }),
-    workflowBundle: await bundleWorkflows(),
-  });
-  const running = worker.run();
+  const workflowBundle = await bundleWorkflows();
+  const startWorker = async () => {
+    const worker = await createMachineWorker({
+      connection: nativeConnection,
+      namespace,
+      taskQueue,
+      activities: createActivities({ secrets: createSecretResolver({ env: {} }) }),
+      workflowBundle,
+    });
+    return { worker, running: worker.run() };
+  };
+  let current = await startWorker();
   const started: string[] = [];
 
   return {
@@ -66,10 +75,16 @@ export async function startMetricsWorker(): Promise<MetricsWorker> {
         memo: memoOf(spec, configHash),
       });
     },
+    async replaceWorker(meanwhile) {
+      current.worker.shutdown();
+      await current.running;
+      await meanwhile();
+      current = await startWorker();
+    },
     async stop() {
       await Promise.allSettled(started.map((id) => client.workflow.getHandle(id).terminate('test finished')));
-      worker.shutdown();
-      await running;
+      current.worker.shutdown();
+      await current.running;
       await nativeConnection.close();
       await connection.close();
     },

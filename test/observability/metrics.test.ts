@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_METRICS } from '../../activities';
 import { startSimulator, type Simulator } from '../../simulator';
 import { HISTOGRAM_BUCKETS_SECONDS } from '../../worker/metrics';
-import { MACHINE_METRICS } from '../../workflows/machine-metrics';
+import { MACHINE_METRIC_HELP, MACHINE_METRICS } from '../../workflows/machine-metrics';
 import { retireSignal, startMaintenanceSignal } from '../../workflows/machine';
 import { machine, pjlinkDriver } from '../support/specs';
 import { scrape, select, total, type Sample } from './exposition';
@@ -115,6 +116,23 @@ describe('the worker Prometheus endpoint', () => {
     const served = new Set(samples.map((sample) => sample.name));
     const missing = workerMetricsUsedByRules(readAlertRules()).filter((name) => !served.has(name) && !appearsLater.includes(name));
     expect(missing).toEqual([]);
+  });
+
+  it('when a new worker takes a failing machine over, then it sets the failing gauge again at its first live tick', async () => {
+    const [before] = select(samples, MACHINE_METRICS.failing, { machine_id: ids.hung });
+    expect(before?.value).toBe(1);
+    // One runtime serves every worker of this process and keeps the old worker's value; make it
+    // stale, so that only a set by the new worker can bring the 1 back. (A new process starts empty.)
+    await worker.replaceWorker(() =>
+      Runtime.instance().metricMeter.createGauge(MACHINE_METRICS.failing, 'int', undefined, MACHINE_METRIC_HELP.failing).set(0, before?.labels ?? {}),
+    );
+    expect(total(await scrape(worker.metricsUrl), MACHINE_METRICS.failing, { machine_id: ids.hung })).toBe(0);
+
+    await eventually(
+      'the new worker to report the hung machine failing',
+      async () => total(await scrape(worker.metricsUrl), MACHINE_METRICS.failing, { machine_id: ids.hung }) === 1,
+      15_000,
+    );
   });
 
   it('when a failing machine retires, then its failing series drops to 0 instead of alerting forever', async () => {
