@@ -25,7 +25,7 @@ import { deviceCallDeadlineMs } from '../domain/deadline';
 import { DEVICE_BUSY, nonRetryableDeviceErrors } from '../domain/device-failures';
 import { decide, desiredPower, isInEffect, type Maintenance, type Override } from '../domain/desired-state';
 import { nextScheduleChange } from '../domain/schedule';
-import { nextTickAt, skippedSlots, tickOffsetMs, ticksInRun } from '../domain/tick';
+import { nextTickAt, quarterSpreadTicksInRun, skippedSlots, tickOffsetMs, ticksInRun } from '../domain/tick';
 import type { MachineSpec, MachineTarget, ObservedPower, Power } from '../domain/types';
 import {
   healthOf,
@@ -136,6 +136,8 @@ export const DEFAULT_TICKS_PER_RUN = 20;
 /** The driver's own deadline fires first; this margin keeps Temporal's timeout as the backstop. */
 const ACTIVITY_TIMEOUT_MARGIN_MS = 2000;
 
+const EVEN_RUN_SPREAD = 'even-run-spread';
+
 // ---- Workflow ----
 
 export async function machineWorkflow(input: MachineWorkflowInput): Promise<MachineRetired> {
@@ -195,7 +197,10 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   });
   setHandler(statusQuery, () => statusOf(spec, state, nextTickMs));
 
-  const ticksThisRun = ticksInRun(spec.id, ticksPerRun);
+  // Runs recorded before the even spread keep the length they were recorded with.
+  const ticksThisRun = patched(EVEN_RUN_SPREAD)
+    ? ticksInRun(spec.id, ticksPerRun, input.state === undefined)
+    : quarterSpreadTicksInRun(spec.id, ticksPerRun);
   let ticks = 0;
   /** Returns when the run should end; a message cuts its pause short by cancelling the scope it runs in. */
   const tickUntilRunEnds = async (): Promise<MachineRetired | 'continue-as-new'> => {

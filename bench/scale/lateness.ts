@@ -24,6 +24,8 @@ export interface SlotOutcome {
   /** Slots inside the window: every machine has one per tick. */
   expectedSlots: number;
   missedTicks: number;
+  /** Slots served in each tick of the window, in order: a dip shows when the loop fell behind. */
+  servedPerTick: number[];
   /** Requests beyond the first of a slot: retries, or checks not on a slot (start, signals). */
   extraRequests: number;
 }
@@ -50,6 +52,7 @@ export function assessSlots(window: SlotWindow, arrivals: Arrival[]): SlotOutcom
   const tolerance = earlyToleranceMs(tickMs);
   const arrivalsByMachine = groupByMachine(arrivals);
   const latenesses: number[] = [];
+  const servedPerTick = new Array<number>(Math.max(0, Math.ceil((untilMs - fromMs) / tickMs))).fill(0);
   let expectedSlots = 0;
   let extraRequests = 0;
 
@@ -68,7 +71,11 @@ export function assessSlots(window: SlotWindow, arrivals: Arrival[]): SlotOutcom
       }
     }
     for (let slot = firstSlot; slot < untilMs; slot += tickMs) expectedSlots++;
-    for (const [slot, atMs] of firstArrivalBySlot) latenesses.push(atMs - slot);
+    for (const [slot, atMs] of firstArrivalBySlot) {
+      latenesses.push(atMs - slot);
+      const tick = Math.floor((slot - fromMs) / tickMs);
+      servedPerTick[tick] = (servedPerTick[tick] ?? 0) + 1;
+    }
   }
 
   return {
@@ -76,6 +83,7 @@ export function assessSlots(window: SlotWindow, arrivals: Arrival[]): SlotOutcom
     servedSlots: latenesses.length,
     expectedSlots,
     missedTicks: expectedSlots - latenesses.length,
+    servedPerTick,
     extraRequests,
   };
 }

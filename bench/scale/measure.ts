@@ -48,6 +48,8 @@ export interface LoopFigures {
   checks: number;
   expectedChecks: number;
   missedTicks: number;
+  /** Slots served in each tick of the window. */
+  servedPerTick: number[];
   /** Requests beyond one per slot (retries); and power commands, none when healthy. */
   extraRequests: number;
   commands: number;
@@ -147,6 +149,7 @@ async function measureWindow(
     checks: slots.servedSlots,
     expectedChecks: slots.expectedSlots,
     missedTicks: slots.missedTicks,
+    servedPerTick: slots.servedPerTick,
     extraRequests: slots.extraRequests,
     commands,
     lateness: slots.lateness,

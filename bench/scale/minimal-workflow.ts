@@ -10,14 +10,15 @@
 import { continueAsNew, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { deviceCallDeadlineMs } from '../../domain/deadline';
-import { nextTickAt, tickOffsetMs } from '../../domain/tick';
+import { nextTickAt, tickOffsetMs, ticksInRun } from '../../domain/tick';
 import type { MachineTarget } from '../../domain/types';
 
 export interface MinimalLoopInput {
   target: MachineTarget;
   tickMs: number;
-  /** Continue as new after this many ticks, as ours does. */
+  /** Continue as new after this many ticks (a first run after 1 to this many), as ours does. */
   ticksPerRun: number;
+  continued?: boolean;
 }
 
 /** The same margin and retry bound as the machine workflow. */
@@ -33,18 +34,19 @@ function probeOptions(target: MachineTarget) {
 export async function minimalLoopWorkflow(input: MinimalLoopInput): Promise<void> {
   const { probePower } = proxyActivities<Activities>(probeOptions(input.target));
   await loop(input, probePower);
-  await continueAsNew<typeof minimalLoopWorkflow>(input);
+  await continueAsNew<typeof minimalLoopWorkflow>({ ...input, continued: true });
 }
 
 export async function minimalLocalLoopWorkflow(input: MinimalLoopInput): Promise<void> {
   const { probePower } = proxyLocalActivities<Activities>(probeOptions(input.target));
   await loop(input, probePower);
-  await continueAsNew<typeof minimalLocalLoopWorkflow>(input);
+  await continueAsNew<typeof minimalLocalLoopWorkflow>({ ...input, continued: true });
 }
 
 async function loop(input: MinimalLoopInput, probe: (target: MachineTarget) => Promise<unknown>): Promise<void> {
   const offsetMs = tickOffsetMs(input.target.id, input.tickMs);
-  for (let ticks = 0; ticks < input.ticksPerRun && !workflowInfo().continueAsNewSuggested; ticks++) {
+  const ticksThisRun = ticksInRun(input.target.id, input.ticksPerRun, !input.continued);
+  for (let ticks = 0; ticks < ticksThisRun && !workflowInfo().continueAsNewSuggested; ticks++) {
     await sleep(Math.max(1, nextTickAt(Date.now(), input.tickMs, offsetMs) - Date.now()));
     try {
       await probe(input.target);

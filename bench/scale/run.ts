@@ -65,7 +65,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleRun> {
       run[loop] = figures;
       log(
         `${loop}: p99 ${figures.lateness.p99Ms} ms, missed ${figures.missedTicks}, ` +
-          `worker ${figures.workerCpuSecondsPer1000Checks.toFixed(2)} CPU s/1000 checks, ${figures.workerRssMb.toFixed(0)} MB`,
+          `worker ${figures.workerCpuSecondsPer1000Checks.toFixed(2)} CPU s/1000 checks, ${figures.workerRssMb.toFixed(0)} MB; ` +
+          `served per tick ${figures.servedPerTick.join(' ')}`,
       );
     }
     return { ...run, failures } as ScaleRun;

@@ -32,6 +32,7 @@ describe('slot assessment', () => {
     ]);
     expect(outcome).toMatchObject({ expectedSlots: 3, servedSlots: 2, missedTicks: 1, extraRequests: 1 });
     expect(outcome.lateness.maxMs).toBe(TICK_MS / 2);
+    expect(outcome.servedPerTick).toEqual([1, 0, 1]);
   });
 });
 

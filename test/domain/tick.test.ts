@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextTickAt, skippedSlots, tickOffsetMs, ticksInRun } from '../../domain/tick';
+import { nextTickAt, quarterSpreadTicksInRun, skippedSlots, tickOffsetMs, ticksInRun } from '../../domain/tick';
 
 describe('tick slots', () => {
   it('when a machine asks for its next slot, then it is the first one strictly after now on its own offset', () => {
@@ -26,20 +26,32 @@ describe('tick slots', () => {
 });
 
 describe('run length', () => {
-  const ids = Array.from({ length: 500 }, (_, i) => `machine-${i}`);
+  const ids = Array.from({ length: 1000 }, (_, i) => `machine-${i}`);
 
-  it('when a fleet starts together, then its runs end over the last quarter of the period, not in one tick', () => {
-    const lengths = ids.map((id) => ticksInRun(id, 20));
-    expect(Math.min(...lengths)).toBe(15);
+  it('when a fleet starts together, then first runs end evenly spread over the whole period, so continue-as-new never comes in a wave', () => {
+    const lengths = ids.map((id) => ticksInRun(id, 20, true));
+    expect(Math.min(...lengths)).toBe(1);
     expect(Math.max(...lengths)).toBe(20);
-    for (let length = 15; length <= 20; length++) expect(lengths.filter((l) => l === length).length).toBeGreaterThan(500 / 6 / 2);
+    // 50 a length on average; a wave would pile hundreds on a few.
+    for (let length = 1; length <= 20; length++) {
+      const count = lengths.filter((l) => l === length).length;
+      expect(count, `runs of ${length} ticks`).toBeGreaterThan(25);
+      expect(count, `runs of ${length} ticks`).toBeLessThan(100);
+    }
+  });
+
+  it('when a machine continues as new, then every later run lasts the whole period, so the spread stays', () => {
+    expect(new Set(ids.map((id) => ticksInRun(id, 20, false)))).toEqual(new Set([20]));
   });
 
   it('when asked twice for one machine, then the answer is the same', () => {
-    expect(ids.map((id) => ticksInRun(id, 60))).toEqual(ids.map((id) => ticksInRun(id, 60)));
+    expect(ids.map((id) => ticksInRun(id, 60, true))).toEqual(ids.map((id) => ticksInRun(id, 60, true)));
   });
 
-  it('when the period is under four ticks, then it is kept exactly', () => {
-    expect(ids.map((id) => ticksInRun(id, 3)).every((length) => length === 3)).toBe(true);
+  it('when a run recorded before the even spread replays, then its length is the old rule\'s: the last quarter of the period', () => {
+    const lengths = ids.map((id) => quarterSpreadTicksInRun(id, 20));
+    expect(Math.min(...lengths)).toBe(15);
+    expect(Math.max(...lengths)).toBe(20);
+    expect(ids.map((id) => quarterSpreadTicksInRun(id, 3)).every((length) => length === 3)).toBe(true);
   });
 });
