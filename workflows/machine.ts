@@ -309,8 +309,9 @@ async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: H
       : await check(spec, state, desired, now);
     recordCheck(spec, state.lastCheck.outcome);
   } finally {
-    publish(spec, state, desired);
-    healthGauges.set(spec, { failing: healthOf(state, spec) === 'failing', inMaintenance: state.maintenance !== undefined });
+    const health = healthOf(state, spec);
+    publish(spec, state, desired, health);
+    healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined });
   }
 }
 
@@ -434,14 +435,14 @@ function modeOf(state: MachineState): Mode {
   return state.override ? 'override' : 'schedule';
 }
 
-function publish(spec: MachineSpec, state: MachineState, desired: Power): void {
+function publish(spec: MachineSpec, state: MachineState, desired: Power, health: Health): void {
   const current = workflowInfo().typedSearchAttributes;
   const wanted = [
     { key: MachineId, value: spec.id },
     { key: MachineGroup, value: spec.group },
     { key: DesiredPower, value: desired },
     { key: ObservedPowerKey, value: state.lastObservation?.power ?? 'unknown' },
-    { key: MachineHealth, value: healthOf(state, spec) },
+    { key: MachineHealth, value: health },
     { key: ControlMode, value: modeOf(state) },
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
