@@ -31,8 +31,17 @@ export function createActivities(deps: ActivityDeps) {
     secrets: deps.secrets,
   });
   return {
-    async probePower(target: MachineTarget): Promise<PowerReading> {
-      return measured(target, 'probe', () => driverFor(target).probe(callFor(target)));
+    /** `limit` bounds the whole call below the driver's own deadlines (the local probe's). */
+    async probePower(target: MachineTarget, limit?: ProbeLimit): Promise<PowerReading> {
+      const call = callFor(target);
+      if (!limit) return measured(target, 'probe', () => driverFor(target).probe(call));
+      const limited = new AbortController();
+      const timer = setTimeout(() => limited.abort(limitReached(limit.withinMs)), limit.withinMs);
+      try {
+        return await measured(target, 'probe', () => driverFor(target).probe({ ...call, signal: AbortSignal.any([call.signal, limited.signal]) }));
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async setPower(target: MachineTarget, power: Power): Promise<{ detail: string }> {
       return measured(target, 'command', () => driverFor(target).setPower(callFor(target), power));
@@ -41,6 +50,17 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+export interface ProbeLimit {
+  withinMs: number;
+}
+
+/** Drivers report an abort whose reason is a TimeoutError as a DeviceTimeoutError, with this message. */
+function limitReached(withinMs: number): Error {
+  const reason = new Error(`the local probe's limit of ${withinMs} ms`);
+  reason.name = 'TimeoutError';
+  return reason;
+}
 
 /**
  * Records the call's duration and, when it fails, its error type and whether a deadline ended it.

@@ -72,6 +72,10 @@ async function startOnce(cli: string, options: DevServerOptions): Promise<DevSer
 
   const child = spawn(cli, startDevArgs({ ...options, port, uiPort, namespace }), {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
+    // server must outlive the worker's drain (a worker whose server died first retries against
+    // nothing); stop() ends it, last.
+    detached: true,
   });
   const output = captureTail(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -16,8 +16,8 @@ import { temporalTarget } from '../config/temporal';
 import { syncInventory } from '../inventory/sync';
 import { loadSimulatorConfig } from '../simulator/config';
 import { startSimulator, type Simulator } from '../simulator';
-import { createMachineWorker } from '../worker/create-worker';
-import { installWorkerRuntime } from '../worker/runtime';
+import { cacheSizeFor, createMachineWorker } from '../worker/create-worker';
+import { installWorkerRuntime, runUntilDrained } from '../worker/runtime';
 import { startDevServer, type DevServer } from './dev-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -63,8 +63,9 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities: createActivities({ secrets }),
       maxConcurrentActivities: env.WORKER_MAX_ACTIVITIES,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
     });
-    const running = worker.run();
+    const running = runUntilDrained(worker);
     const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines });
     api = createApp({
       client,
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     if (metricsUrl) console.log(`  metrics:     ${metricsUrl}`);
     if (simulator) console.log(`  simulator:   ${simulator.devices.length} demo devices on 127.0.x.x`);
     console.log('ready; Ctrl-C stops everything\n');
-    // The SDK shuts the worker down on SIGINT/SIGTERM; run() resolves once it has drained.
+    // The SDK shuts the worker down on SIGINT/SIGTERM; this resolves once it has drained.
     await running;
   } finally {
     await api?.stop();

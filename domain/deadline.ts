@@ -51,3 +51,38 @@ export function wolDeadlineMs(spec: WolDriverSpec): number {
   const off = spec.off.type === 'http' ? httpDeadlineMs(spec.off) : tcpLineDeadlineMs(spec.off);
   return Math.max(probe, MAGIC_PACKET_DEADLINE_MS, off);
 }
+
+/**
+ * Temporal's start-to-close timeout of a device call sits this far above the driver's own
+ * deadline, so the driver's descriptive timeout always fires first and Temporal's is the backstop.
+ */
+export const ACTIVITY_TIMEOUT_MARGIN_MS = 2000;
+/** Attempts of a regular device call within one tick (the next tick tries again anyway), and the pause between them. */
+export const DEVICE_CALL_ATTEMPTS = 2;
+export const DEVICE_CALL_RETRY_INTERVAL_MS = 1000;
+/**
+ * The local probe of a healthy machine runs inside its workflow task: one attempt, its device
+ * call cut at this limit (a DeviceTimeoutError, like the driver's own deadlines), with Temporal's
+ * timeout a short margin above. sdk-core warns when a workflow task runs past 5 s and heartbeats
+ * it past 80% of its 10 s timeout; a status query waits behind it for up to 3 s.
+ */
+export const LOCAL_PROBE_LIMIT_MS = 2500;
+const LOCAL_PROBE_MARGIN_MS = 1000;
+
+/** Start-to-close timeout of one attempt of a regular device call (probe or command). */
+export function deviceCallTimeoutMs(driver: DriverSpec): number {
+  return deviceCallDeadlineMs(driver) + ACTIVITY_TIMEOUT_MARGIN_MS;
+}
+
+export function localProbeTimeoutMs(driver: DriverSpec): number {
+  return Math.min(deviceCallTimeoutMs(driver), LOCAL_PROBE_LIMIT_MS + LOCAL_PROBE_MARGIN_MS);
+}
+
+/**
+ * The longest a tick's probe can take to conclude that a device is failing: the local attempt,
+ * then the regular activity with every attempt timed out by Temporal. A bound, not an estimate:
+ * the drivers' own deadlines normally end each attempt sooner.
+ */
+export function failedProbeBoundMs(driver: DriverSpec): number {
+  return localProbeTimeoutMs(driver) + DEVICE_CALL_ATTEMPTS * deviceCallTimeoutMs(driver) + (DEVICE_CALL_ATTEMPTS - 1) * DEVICE_CALL_RETRY_INTERVAL_MS;
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities';
 
 export interface MachineWorkerOptions {
@@ -13,7 +13,11 @@ export interface MachineWorkerOptions {
   maxConcurrentActivities?: number;
   /** Sticky cache size; undefined keeps the SDK's, which it derives from the heap limit. */
   maxCachedWorkflows?: number;
+  /** Benchmark experiments: SDK options applied over these, to measure one before it becomes a setting. */
+  tuning?: TunableWorkerOptions;
 }
+
+export type TunableWorkerOptions = Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>>;
 
 /** Built by `npm run build` next to the compiled worker; absent when running from sources. */
 const PREBUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
@@ -45,6 +49,15 @@ export function cacheSizeFor(machines: number): number {
   return Math.max(100, Math.ceil(machines * 1.1));
 }
 
+/**
+ * After a worker dies without a goodbye (kill -9, a lost box), the server keeps handing each of
+ * its workflows' tasks to the dead worker's sticky queue until this timeout, then to the shared
+ * queue where another worker (or the same one, restarted) takes them. The SDK's 10 s adds that
+ * much to every recovery. Too short, and a busy but live worker loses tasks to the shared queue,
+ * each then a replay from history (BENCHMARKS.md measures both).
+ */
+export const STICKY_QUEUE_TIMEOUT = '3s';
+
 export async function createMachineWorker(options: MachineWorkerOptions): Promise<Worker> {
   const workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -58,7 +71,9 @@ export async function createMachineWorker(options: MachineWorkerOptions): Promis
     ...workflows,
     activities: options.activities,
     ...capacityOptions(options.maxConcurrentActivities ?? 200, options.maxCachedWorkflows),
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     shutdownGraceTime: '10s',
     shutdownForceTime: '20s',
+    ...options.tuning,
   });
 }

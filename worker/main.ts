@@ -10,7 +10,7 @@ import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';
 import { temporalTarget } from '../config/temporal';
 import { cacheSizeFor, createMachineWorker } from './create-worker';
-import { installWorkerRuntime } from './runtime';
+import { installWorkerRuntime, runUntilDrained } from './runtime';
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
     });
     console.log(`worker polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${target.namespace}`);
-    await worker.run();
+    await runUntilDrained(worker);
   } finally {
     await connection.close();
   }

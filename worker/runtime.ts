@@ -33,3 +33,21 @@ function formatLogEntry({ level, message, meta }: LogEntry): string {
   const error = meta?.error instanceof Error ? meta.error.message : meta?.message;
   return `${level} ${message}${context ? ` [${context}]` : ''}${error ? `: ${String(error)}` : ''}`;
 }
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs a worker until it has drained after SIGINT or SIGTERM. The SDK shuts the worker down on
+ * the first signal and then stops listening, so a second one would end the process mid-drain with
+ * Node's default action, its clean-up never run. A second one is common: npm relays a terminal's
+ * Ctrl-C to the process group that already got it. Repeats are ignored until the drain is done.
+ */
+export async function runUntilDrained(worker: { run(): Promise<void> }): Promise<void> {
+  const ignoreRepeat = (): void => undefined;
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, ignoreRepeat);
+  try {
+    await worker.run();
+  } finally {
+    for (const signal of SHUTDOWN_SIGNALS) process.off(signal, ignoreRepeat);
+  }
+}

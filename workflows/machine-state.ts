@@ -47,6 +47,11 @@ export interface MachineState {
   /** The latest slot already served or counted as missed, so no slot is counted twice or forgotten across runs. */
   accountedSlotMs?: number;
   audit: AuditEntry[];
+  /**
+   * How the next tick probes: by a local activity while the last probe answered (absent in runs
+   * started before this field), by a regular activity, visible in the Web UI, while it fails.
+   */
+  probePath?: 'local' | 'activity';
 }
 
 export type Health = 'ok' | 'failing' | 'unknown';

@@ -21,11 +21,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { deviceCallDeadlineMs } from '../domain/deadline';
+import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs } from '../domain/deadline';
 import { DEVICE_BUSY, nonRetryableDeviceErrors } from '../domain/device-failures';
 import { decide, desiredPower, isInEffect, type Maintenance, type Override } from '../domain/desired-state';
 import { nextScheduleChange } from '../domain/schedule';
 import { nextTickAt, quarterSpreadTicksInRun, skippedSlots, tickOffsetMs, ticksInRun } from '../domain/tick';
+import type { PowerReading } from '../activities/drivers/types';
 import type { MachineSpec, MachineTarget, ObservedPower, Power } from '../domain/types';
 import {
   healthOf,
@@ -133,8 +134,6 @@ type Mode = 'schedule' | 'override' | 'maintenance';
  * (docs/soak.md). Short runs also open at once in the Web UI.
  */
 export const DEFAULT_TICKS_PER_RUN = 20;
-/** The driver's own deadline fires first; this margin keeps Temporal's timeout as the backstop. */
-const ACTIVITY_TIMEOUT_MARGIN_MS = 2000;
 
 const EVEN_RUN_SPREAD = 'even-run-spread';
 
@@ -319,7 +318,7 @@ async function check(spec: MachineSpec, state: MachineState, desired: Power, now
   const target = targetOf(spec);
   let reading: { power: ObservedPower; detail: string };
   try {
-    reading = await probeActivity(spec)(target);
+    reading = await probe(spec, state, target);
   } catch (err) {
     return failed(spec, state, { atMs: now, desired }, failureOf(err, 'probe'));
   }
@@ -339,6 +338,29 @@ async function check(spec: MachineSpec, state: MachineState, desired: Power, now
     if (failure.type === DEVICE_BUSY) return { ...checked, outcome: 'transitional', failure };
     return failed(spec, state, checked, failure);
   }
+}
+
+/**
+ * A machine whose last probe answered is probed by a local activity: one attempt under a short
+ * deadline, inside the tick's one workflow task, one marker in history. When it fails, the same
+ * tick probes again as a regular activity, and so does every tick after until a probe answers:
+ * a failing device call is then an activity task in history, red in the Web UI with its message,
+ * and the workflow task is not held while the device hangs (queries and signals are answered).
+ */
+async function probe(spec: MachineSpec, state: MachineState, target: MachineTarget): Promise<PowerReading> {
+  if (!patched(PROBE_PATH_BY_LAST_RESULT)) return legacyProbeActivity(spec)(target);
+  if (state.probePath !== 'activity') {
+    try {
+      return await localProbeActivity(spec)(target, { withinMs: LOCAL_PROBE_LIMIT_MS });
+    } catch (err) {
+      const failure = failureOf(err, 'probe');
+      log.info(`${spec.id}: local probe failed, probing again as an activity`, { failureType: failure.type, message: failure.message });
+      state.probePath = 'activity';
+    }
+  }
+  const reading = await probeActivity(spec)(target);
+  state.probePath = 'local';
+  return reading;
 }
 
 function expireControls(state: MachineState, now: number): void {
@@ -394,10 +416,10 @@ const DRIVER_LABELS: Record<MachineSpec['driver']['type'], string> = {
  */
 function deviceCallOptions(spec: MachineSpec, summary: string) {
   return {
-    startToCloseTimeout: deviceCallDeadlineMs(spec.driver) + ACTIVITY_TIMEOUT_MARGIN_MS,
+    startToCloseTimeout: deviceCallTimeoutMs(spec.driver),
     retry: {
-      maximumAttempts: 2,
-      initialInterval: '1s',
+      maximumAttempts: DEVICE_CALL_ATTEMPTS,
+      initialInterval: DEVICE_CALL_RETRY_INTERVAL_MS,
       backoffCoefficient: 1,
       nonRetryableErrorTypes: [...nonRetryableDeviceErrors],
     },
@@ -406,22 +428,44 @@ function deviceCallOptions(spec: MachineSpec, summary: string) {
 }
 
 /**
- * The probe runs every tick of every machine, so it is a local activity: it runs on the worker
+ * Every tick of a healthy machine probes, so that probe is a local activity: it runs on the worker
  * that holds the workflow, inside the tick's one workflow task, and history records one marker
- * (with the failure, if any) instead of an activity task's three events and a second workflow
- * task. That halves what each tick costs the Temporal server (BENCHMARKS.md). A probe is short by
- * construction (its deadline is seconds), which is what local activities are for.
+ * instead of an activity task's three events and a second workflow task. That halves what a
+ * healthy tick costs the Temporal server (BENCHMARKS.md). One attempt, its device call cut at
+ * LOCAL_PROBE_LIMIT_MS, so the workflow task (and any query or signal waiting behind it) is held
+ * for seconds at most, even by a device that accepts and never answers.
  */
+function localProbeActivity(spec: MachineSpec) {
+  return proxyLocalActivities<Activities>({
+    startToCloseTimeout: localProbeTimeoutMs(spec.driver),
+    retry: { maximumAttempts: 1 },
+    summary: probeSummary(spec),
+  }).probePower;
+}
+
+/** The probe of a machine whose last probe failed: a regular activity with the device call's full bounds. */
 function probeActivity(spec: MachineSpec) {
-  const options = deviceCallOptions(spec, `${DRIVER_LABELS[spec.driver.type]} probe ${spec.id}`);
-  // Runs recorded before the change (a persisted dev server, a cluster) replay their probes as
-  // full activities. Every run started since has the marker; once none of the older runs is left
-  // (each continues as new within ticksPerRun), this becomes deprecatePatch and then goes.
+  return proxyActivities<Activities>(deviceCallOptions(spec, probeSummary(spec))).probePower;
+}
+
+/**
+ * Runs recorded before the two probe paths replay the probe they were recorded with: a local
+ * activity with two attempts, or (before that) a full activity. Every run started since has the
+ * newer marker; once none of the older runs is left (each continues as new within ticksPerRun),
+ * these become deprecatePatch and then go.
+ */
+function legacyProbeActivity(spec: MachineSpec) {
+  const options = deviceCallOptions(spec, probeSummary(spec));
   if (!patched(PROBE_AS_LOCAL_ACTIVITY)) return proxyActivities<Activities>(options).probePower;
   return proxyLocalActivities<Activities>(options).probePower;
 }
 
+function probeSummary(spec: MachineSpec): string {
+  return `${DRIVER_LABELS[spec.driver.type]} probe ${spec.id}`;
+}
+
 const PROBE_AS_LOCAL_ACTIVITY = 'probe-as-local-activity';
+const PROBE_PATH_BY_LAST_RESULT = 'probe-path-by-last-result';
 
 /** Commands are rare and change the device: each is a full activity, its own task in the history. */
 function commandActivity(spec: MachineSpec, power: Power) {

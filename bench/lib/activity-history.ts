@@ -26,10 +26,23 @@ export interface ActivityRecord {
   failureMessage?: string;
 }
 
+/** One workflow task as the server saw it: from WorkflowTaskStarted to its completion, failure or timeout. */
+export interface WorkflowTaskRecord {
+  workflowId: string;
+  runId: string;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'completed' | 'failed' | 'timed-out';
+}
+
 export interface HistoryScan {
   activities: ActivityRecord[];
-  /** Events per run, the longest history being the one to watch against Temporal's limits. */
-  historyLengths: { workflowId: string; runId: string; events: number }[];
+  workflowTasks: WorkflowTaskRecord[];
+  /**
+   * Events per run, the longest history being the one to watch against Temporal's limits, and
+   * the timers it started (a machine's tick waits on one timer, so events / timers is events a tick).
+   */
+  historyLengths: { workflowId: string; runId: string; events: number; timers: number }[];
 }
 
 const PARALLEL_FETCHES = 8;
@@ -38,15 +51,17 @@ export async function scanActivityHistories(client: Client, taskQueue: string): 
   const runs: { workflowId: string; runId: string }[] = [];
   for await (const info of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) runs.push({ workflowId: info.workflowId, runId: info.runId });
 
-  const scan: HistoryScan = { activities: [], historyLengths: [] };
+  const scan: HistoryScan = { activities: [], workflowTasks: [], historyLengths: [] };
   let next = 0;
   const lane = async () => {
     while (next < runs.length) {
       const run = runs[next++]!;
       const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
       const events = history.events ?? [];
-      scan.historyLengths.push({ ...run, events: events.length });
+      const timers = events.filter((event) => event.timerStartedEventAttributes).length;
+      scan.historyLengths.push({ ...run, events: events.length, timers });
       scan.activities.push(...activitiesOf(run.workflowId, run.runId, events), ...localActivitiesOf(run.workflowId, run.runId, events, client));
+      scan.workflowTasks.push(...workflowTasksOf(run.workflowId, run.runId, events));
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FETCHES, runs.length) }, lane));
@@ -81,6 +96,24 @@ function activitiesOf(workflowId: string, runId: string, events: HistoryEvent[])
     if (record) Object.assign(record, { closedAt: at, outcome: closed.outcome, failureType: closed.failureType, failureMessage: closed.failureMessage });
   }
   return [...byScheduledId.values()];
+}
+
+function workflowTasksOf(workflowId: string, runId: string, events: HistoryEvent[]): WorkflowTaskRecord[] {
+  const startedAt = new Map<number, number>();
+  const tasks: WorkflowTaskRecord[] = [];
+  for (const event of events) {
+    if (event.workflowTaskStartedEventAttributes) {
+      startedAt.set(Number(event.eventId), timeOf(event));
+      continue;
+    }
+    const ended =
+      (event.workflowTaskCompletedEventAttributes && { outcome: 'completed' as const, startedEventId: event.workflowTaskCompletedEventAttributes.startedEventId }) ||
+      (event.workflowTaskFailedEventAttributes && { outcome: 'failed' as const, startedEventId: event.workflowTaskFailedEventAttributes.startedEventId }) ||
+      (event.workflowTaskTimedOutEventAttributes && { outcome: 'timed-out' as const, startedEventId: event.workflowTaskTimedOutEventAttributes.startedEventId });
+    const started = ended ? startedAt.get(Number(ended.startedEventId)) : undefined;
+    if (ended && started !== undefined) tasks.push({ workflowId, runId, startedAt: started, durationMs: timeOf(event) - started, outcome: ended.outcome });
+  }
+  return tasks;
 }
 
 /** What sdk-core writes into the marker's `data` detail (JSON, snake_case). */

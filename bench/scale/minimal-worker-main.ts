@@ -8,7 +8,7 @@ import { createActivities } from '../../activities';
 import { loadEnvironment } from '../../config/environment';
 import { createSecretResolver } from '../../config/secrets';
 import { temporalTarget } from '../../config/temporal';
-import { capacityOptions, cacheSizeFor } from '../../worker/create-worker';
+import { capacityOptions, cacheSizeFor, STICKY_QUEUE_TIMEOUT } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';
 import { loadVenueConfig } from '../../config/load';
 
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       workflowsPath: require.resolve('./minimal-workflow'),
       activities: createActivities({ secrets: createSecretResolver({}) }),
       ...capacityOptions(env.WORKER_MAX_ACTIVITIES, env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(loadVenueConfig(env.VENUE_CONFIG).machines.length)),
+      stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
       shutdownGraceTime: '10s',
       shutdownForceTime: '20s',
     });

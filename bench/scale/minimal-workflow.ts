@@ -9,7 +9,7 @@
  */
 import { continueAsNew, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
+import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, localProbeTimeoutMs } from '../../domain/deadline';
 import { nextTickAt, tickOffsetMs, ticksInRun } from '../../domain/tick';
 import type { MachineTarget } from '../../domain/types';
 
@@ -21,14 +21,16 @@ export interface MinimalLoopInput {
   continued?: boolean;
 }
 
-/** The same margin and retry bound as the machine workflow. */
-const ACTIVITY_TIMEOUT_MARGIN_MS = 2000;
-
+/** The same timeouts and retry bounds as the machine workflow's regular and local probes. */
 function probeOptions(target: MachineTarget) {
   return {
-    startToCloseTimeout: deviceCallDeadlineMs(target.driver) + ACTIVITY_TIMEOUT_MARGIN_MS,
-    retry: { maximumAttempts: 2, initialInterval: '1s', backoffCoefficient: 1 },
+    startToCloseTimeout: deviceCallTimeoutMs(target.driver),
+    retry: { maximumAttempts: DEVICE_CALL_ATTEMPTS, initialInterval: DEVICE_CALL_RETRY_INTERVAL_MS, backoffCoefficient: 1 },
   };
+}
+
+function localProbeOptions(target: MachineTarget) {
+  return { startToCloseTimeout: localProbeTimeoutMs(target.driver), retry: { maximumAttempts: 1 } };
 }
 
 export async function minimalLoopWorkflow(input: MinimalLoopInput): Promise<void> {
@@ -38,7 +40,7 @@ export async function minimalLoopWorkflow(input: MinimalLoopInput): Promise<void
 }
 
 export async function minimalLocalLoopWorkflow(input: MinimalLoopInput): Promise<void> {
-  const { probePower } = proxyLocalActivities<Activities>(probeOptions(input.target));
+  const { probePower } = proxyLocalActivities<Activities>(localProbeOptions(input.target));
   await loop(input, probePower);
   await continueAsNew<typeof minimalLocalLoopWorkflow>({ ...input, continued: true });
 }

@@ -4,32 +4,31 @@
  * worker options in BENCH_WORKER_OPTIONS (JSON), e.g. {"maxCachedWorkflows":1000}. Lets the
  * benchmark measure an option before worker/ grows a setting for it.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { loadEnvironment } from '../../config/environment';
+import { loadVenueConfig } from '../../config/load';
 import { createSecretResolver } from '../../config/secrets';
 import { temporalTarget } from '../../config/temporal';
+import { cacheSizeFor, createMachineWorker, type TunableWorkerOptions } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';
-
-type TunableOptions = Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath'>>;
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
-  const tuning = JSON.parse(process.env.BENCH_WORKER_OPTIONS ?? '{}') as TunableOptions;
+  const venue = loadVenueConfig(env.VENUE_CONFIG);
+  const tuning = JSON.parse(process.env.BENCH_WORKER_OPTIONS ?? '{}') as TunableWorkerOptions;
   installWorkerRuntime({ metricsPort: env.METRICS_PORT, logLevel: env.LOG_LEVEL });
   const target = temporalTarget();
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
-    const worker = await Worker.create({
+    const worker = await createMachineWorker({
       connection,
       namespace: target.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      workflowsPath: require.resolve('../../workflows'),
       activities: createActivities({ secrets: createSecretResolver({ secretsFile: env.SHOWCTL_SECRETS_FILE }) }),
-      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
-      shutdownGraceTime: '10s',
-      shutdownForceTime: '20s',
-      ...tuning,
+      maxConcurrentActivities: env.WORKER_MAX_ACTIVITIES,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
+      tuning,
     });
     console.log(`worker polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${target.namespace} with ${JSON.stringify(tuning)}`);
     await worker.run();

@@ -7,7 +7,7 @@ import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { tickOffsetMs } from '../../domain/tick';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId } from '../../inventory/sync';
-import type { ActivityRecord } from '../lib/activity-history';
+import type { ActivityRecord, HistoryScan, WorkflowTaskRecord } from '../lib/activity-history';
 import type { DeviceActivity } from '../lib/device-events';
 import { countBy, distributionOf, maxOf, median, type Distribution } from '../lib/stats';
 import {
@@ -20,6 +20,7 @@ import {
   rssCriterion,
   runningCriterion,
   slotGrowthLimit,
+  workflowTaskCriterion,
   type Criterion,
   type HealthyResult,
   type HungMachineResult,
@@ -36,6 +37,9 @@ export interface SoakFacts {
   /** cycles + 1 samples, at every tick boundary of the window; the first, middle and last after a full collection. */
   samples: WorkerSample[];
   activities: ActivityRecord[];
+  workflowTasks: WorkflowTaskRecord[];
+  /** Every run's history length and timers (one a tick). */
+  historyLengths: HistoryScan['historyLengths'];
   devices: DeviceActivity;
   /** status.missedTicks of every machine at the start and the end of the window. */
   missedTicksAtStart: Map<string, number>;
@@ -75,6 +79,10 @@ export interface SoakAnalysis {
   healthy: HealthyResult;
   /** Failed activities of every machine that had any, by failure type. */
   failuresByMachine: Record<string, Record<string, number>>;
+  /** What a tick costs the server, by machine role, over every run of the soak: history events and workflow tasks per timer. */
+  historyPerTick: Record<string, { events: number; workflowTasks: number; ticks: number }>;
+  /** The longest workflow task whose start fell in the window (WorkflowTaskStarted to its end). */
+  longestWorkflowTask?: WorkflowTaskRecord;
   criteria: Criterion[];
   passed: boolean;
 }
@@ -101,9 +109,11 @@ export function analyseSoak(facts: SoakFacts): SoakAnalysis {
   const ticks = tickRows(facts, inWindow, arrivals);
   const hung = facts.machines
     .filter(({ role }) => role === 'hung')
-    .map(({ spec }) => hungResult(spec, inWindow.filter((entry) => entry.spec.id === spec.id).map(({ record }) => record), facts));
+    .map(({ spec }) => hungResult(spec, inWindow.filter((entry) => entry.spec.id === spec.id), facts));
   const healthy = healthyResult(healthySpecs, arrivals, facts);
 
+  const windowEnd = facts.windowStart + facts.cycles * facts.tickMs;
+  const tasksInWindow = facts.workflowTasks.filter((task) => task.startedAt >= facts.windowStart && task.startedAt < windowEnd);
   const faultyMachines = facts.machines.length - healthySpecs.length;
   const allowance = { openFds: faultyMachines + FD_JITTER, activitySlots: faultyMachines + SLOT_JITTER };
   const baselineOf = (read: (sample: WorkerSample) => number | undefined) => median(definedOnly(facts.samples.slice(0, BASELINE_SAMPLES).map(read)));
@@ -121,6 +131,7 @@ export function analyseSoak(facts: SoakFacts): SoakAnalysis {
     hungCriterion(hung),
     healthyCriterion(healthy),
     runningCriterion(facts.samples, facts.machines.length),
+    workflowTaskCriterion(tasksInWindow),
   ];
   return {
     ticks,
@@ -130,6 +141,8 @@ export function analyseSoak(facts: SoakFacts): SoakAnalysis {
     hung,
     healthy,
     failuresByMachine: failuresByMachine(inWindow),
+    historyPerTick: historyPerTick(facts),
+    longestWorkflowTask: tasksInWindow.reduce<WorkflowTaskRecord | undefined>((longest, task) => (longest && longest.durationMs >= task.durationMs ? longest : task), undefined),
     criteria,
     passed: criteria.every((criterion) => criterion.passed),
   };
@@ -180,7 +193,7 @@ function tickRows(facts: SoakFacts, inWindow: WindowActivity[], arrivals: Arriva
     const lateness = arrivals.filter((arrival) => arrival.tick === tick);
     return {
       tick,
-      checks: activities.filter((record) => record.activityType === 'probePower').length,
+      checks: checkedMachines(activities),
       failuresByType: countBy(activities.filter((record) => record.failureType), (record) => record.failureType!),
       healthyLateness: distributionOf(definedOnly(lateness.map(({ latenessMs }) => latenessMs))),
       healthyMissed: lateness.filter(({ latenessMs }) => latenessMs === undefined).length,
@@ -189,7 +202,16 @@ function tickRows(facts: SoakFacts, inWindow: WindowActivity[], arrivals: Arriva
   });
 }
 
-function hungResult(spec: MachineSpec, records: ActivityRecord[], { devices, windowStart, cycles, tickMs }: SoakFacts): HungMachineResult {
+/**
+ * Machines probed: a machine whose local probe failed probes again as an activity in the same
+ * tick, and that is still one check.
+ */
+function checkedMachines(records: ActivityRecord[]): number {
+  return new Set(records.filter((record) => record.activityType === 'probePower').map((record) => record.workflowId)).size;
+}
+
+function hungResult(spec: MachineSpec, entries: WindowActivity[], { devices, windowStart, cycles, tickMs }: SoakFacts): HungMachineResult {
+  const records = entries.map(({ record }) => record);
   const closed = records.filter((record) => record.outcome !== 'open');
   const windowEnd = windowStart + cycles * tickMs;
   const connections = (devices.connections.get(spec.id) ?? []).filter(({ openedAt }) => openedAt >= windowStart && openedAt < windowEnd);
@@ -198,13 +220,31 @@ function hungResult(spec: MachineSpec, records: ActivityRecord[], { devices, win
   return {
     id: spec.id,
     deadlineMs: deviceCallDeadlineMs(spec.driver),
-    checks: records.filter((record) => record.activityType === 'probePower').length,
+    checks: new Set(entries.filter(({ record }) => record.activityType === 'probePower').map(({ tick }) => tick)).size,
     failuresByType: countBy(closed, (record) => record.failureType ?? `(${record.outcome})`),
     longestRecordedAttemptMs: maxOf(definedOnly(closed.map(attemptMs))),
     longestConnectionMs: maxOf(definedOnly(connections.map(({ openedAt, closedAt }) => (closedAt === undefined ? undefined : closedAt - openedAt)))),
     connections: connections.length,
     connectionsNeverClosed: connections.filter(({ closedAt }) => closedAt === undefined).length,
   };
+}
+
+function historyPerTick({ machines, historyLengths, workflowTasks }: SoakFacts): SoakAnalysis['historyPerTick'] {
+  const roleOf = new Map(machines.map(({ spec, role }) => [machineWorkflowId(spec.id), role]));
+  const tasksByRun = countBy(workflowTasks, (task) => task.runId);
+  const totals: Record<string, { events: number; workflowTasks: number; ticks: number }> = {};
+  for (const run of historyLengths) {
+    const role = roleOf.get(run.workflowId);
+    if (!role) continue;
+    const total = (totals[role] ??= { events: 0, workflowTasks: 0, ticks: 0 });
+    total.events += run.events;
+    total.workflowTasks += tasksByRun[run.runId] ?? 0;
+    total.ticks += run.timers;
+  }
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return Object.fromEntries(
+    Object.entries(totals).map(([role, total]) => [role, { events: round(total.events / total.ticks), workflowTasks: round(total.workflowTasks / total.ticks), ticks: total.ticks }]),
+  );
 }
 
 function healthyResult(healthy: MachineSpec[], arrivals: Arrival[], { missedTicksAtStart, missedTicksAtEnd }: SoakFacts): HealthyResult {

@@ -3,6 +3,7 @@
  * cannot be judged (missing samples) fails: a soak that did not measure did not pass.
  */
 import { maxOf, median, type Distribution } from '../lib/stats';
+import type { WorkflowTaskRecord } from '../lib/activity-history';
 import type { WorkerSample } from './samples';
 
 export interface Criterion {
@@ -128,6 +129,21 @@ export function healthyCriterion(result: HealthyResult): Criterion {
       `${result.statusesUnread ? `; ${result.statusesUnread} statuses unanswered` : ''}), ` +
       `${result.missedSlotsDeviceSide} slots without a check (devices); ` +
       `lateness p50 ${result.lateness.p50Ms} ms, p99 ${result.lateness.p99Ms} ms, max ${result.lateness.maxMs} ms`,
+  };
+}
+
+/** sdk-core warns (TMPRL1104) about a workflow task that runs longer; queries and signals wait behind it. */
+export const WORKFLOW_TASK_LIMIT_MS = 5_000;
+
+export function workflowTaskCriterion(tasks: WorkflowTaskRecord[]): Criterion {
+  const name = `no workflow task lasts longer than ${WORKFLOW_TASK_LIMIT_MS / 1000} s`;
+  const long = tasks.filter((task) => task.durationMs > WORKFLOW_TASK_LIMIT_MS);
+  const longest = maxOf(tasks.map((task) => task.durationMs));
+  const examples = long.slice(0, 4).map((task) => `${task.workflowId} ${task.durationMs} ms (${task.outcome})`);
+  return {
+    name,
+    passed: tasks.length > 0 && long.length === 0,
+    detail: `${tasks.length} workflow tasks in the window, longest ${longest ?? '-'} ms` + (long.length ? `; ${long.length} longer: ${examples.join(', ')}` : ''),
   };
 }
 

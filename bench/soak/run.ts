@@ -131,6 +131,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       machines: venue.machines.map((spec) => ({ spec, role: roleOf.get(spec.id) ?? 'healthy' })),
       samples: window.samples,
       activities: histories.activities,
+      workflowTasks: histories.workflowTasks,
+      historyLengths: histories.historyLengths,
       devices: deviceActivityOf(events),
       missedTicksAtStart: window.missedTicksAtStart,
       missedTicksAtEnd: window.missedTicksAtEnd,

@@ -38,6 +38,9 @@ export function soakSummary(report: SoakReport): string {
     `${cpu.checks} checks; CPU over the window: worker ${cpu.workerSeconds} s (${cpu.workerMsPerCheck} ms a check), ` +
     `Temporal server ${cpu.serverSeconds} s (${cpu.serverMsPerCheck} ms a check), simulator ${cpu.simulatorSeconds} s; ` +
     `load average ${report.host.loadAverageAtStart[0]?.toFixed(1)} at the start, ${report.host.loadAverageAtEnd[0]?.toFixed(1)} at the end on ${report.host.cpus} CPUs`;
+  const perTick = Object.entries(analysis.historyPerTick)
+    .map(([role, cost]) => `${role} ${cost.events} events, ${cost.workflowTasks} workflow tasks`)
+    .join('; ');
   const verdicts = analysis.criteria.map((criterion) => `${criterion.passed ? 'PASS' : 'FAIL'}  ${criterion.name}: ${criterion.detail}`);
   return [
     `soak: ${options.machines} machines (${options.hung} hung), tick ${options.tick}, ${options.cycles} ticks measured after ${options.warmup} warm-up`,
@@ -45,6 +48,7 @@ export function soakSummary(report: SoakReport): string {
     table,
     '* sampled right after a full garbage collection in every thread of the worker',
     cpuLine,
+    `a tick in history, by machine role: ${perTick}`,
     '',
     ...verdicts,
     '',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityRecord } from '../../bench/lib/activity-history';
+import type { ActivityRecord, WorkflowTaskRecord } from '../../bench/lib/activity-history';
 import type { DeviceConnection } from '../../bench/lib/device-events';
 import { analyseSoak, type SoakFacts } from '../../bench/soak/analyse';
 import type { WorkerSample } from '../../bench/soak/samples';
@@ -41,6 +41,13 @@ function goodRun(): SoakFacts {
     outcome: 'failed',
     failureType: 'DeviceTimeoutError',
   });
+  const workflowTask = (id: string, tick: number): WorkflowTaskRecord => ({
+    workflowId: `machine-${id}`,
+    runId: `run-${id}`,
+    startedAt: slot(id, tick) + 2,
+    durationMs: id === 'hung-1' ? 1_020 : 12,
+    outcome: 'completed',
+  });
   const connection = (id: string, tick: number, heldMs: number): DeviceConnection => ({ device: id, openedAt: slot(id, tick) + 8, closedAt: slot(id, tick) + 8 + heldMs });
   return {
     tickMs: TICK_MS,
@@ -52,6 +59,11 @@ function goodRun(): SoakFacts {
     ],
     samples,
     activities: ticks.map(hungProbe),
+    workflowTasks: ticks.flatMap((tick) => [workflowTask('ok-1', tick), workflowTask('hung-1', tick)]),
+    historyLengths: [
+      { workflowId: 'machine-ok-1', runId: 'run-ok-1', events: 6 * CYCLES + 3, timers: CYCLES },
+      { workflowId: 'machine-hung-1', runId: 'run-hung-1', events: 10 * CYCLES + 3, timers: CYCLES },
+    ],
     devices: {
       connections: new Map([
         ['ok-1', ticks.map((tick) => connection('ok-1', tick, 3))],
@@ -117,6 +129,23 @@ describe('soak criteria', () => {
     const timedOutByTemporal = goodRun();
     Object.assign(timedOutByTemporal.activities[2]!, { outcome: 'timed-out', failureType: 'ActivityTimeout' });
     expect(failedCriteria(timedOutByTemporal)).toEqual([expect.stringMatching(/^hung machines/)]);
+  });
+
+  it('when one workflow task in the window runs past 5 s, then the workflow task criterion fails and names it', () => {
+    const facts = goodRun();
+    facts.workflowTasks[5]!.durationMs = 7_050;
+    const analysis = analyseSoak(facts);
+    const failed = analysis.criteria.filter((criterion) => !criterion.passed);
+    expect(failed.map((criterion) => criterion.name)).toEqual(['no workflow task lasts longer than 5 s']);
+    expect(failed[0]?.detail).toContain('7050 ms');
+    expect(analysis.longestWorkflowTask?.durationMs).toBe(7_050);
+  });
+
+  it('when the histories are counted, then each role reports its events and workflow tasks a tick', () => {
+    expect(analyseSoak(goodRun()).historyPerTick).toEqual({
+      healthy: { events: 6.4, workflowTasks: 1, ticks: CYCLES },
+      hung: { events: 10.4, workflowTasks: 1, ticks: CYCLES },
+    });
   });
 
   it('when a healthy machine skips one slot, seen by its device or by its workflow, then the healthy criterion fails', () => {

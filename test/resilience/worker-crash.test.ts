@@ -4,6 +4,8 @@ import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/acti
 import type { WorkerProcess } from '../../bench/lib/processes';
 import type { BenchDevice } from '../../bench/lib/venue-files';
 import { deviceCallDeadlineMs } from '../../domain/deadline';
+import { parseDuration } from '../../domain/duration';
+import { STICKY_QUEUE_TIMEOUT } from '../../worker/create-worker';
 import { syncInventory, machineWorkflowId } from '../../inventory/sync';
 import { waitFor } from '../support/machine-worker';
 import { connectClient, temporalAddress, uniqueTaskQueue } from '../support/temporal';
@@ -26,11 +28,15 @@ const devices: BenchDevice[] = [
 const DRIFTED = ['crash-proj-2', 'crash-player-2', 'crash-amp-2', 'crash-pc-1'];
 /**
  * What a kill costs beyond the time no worker runs: the server hands each workflow's next task to
- * the dead worker's sticky queue until it times out there (the SDK's default
- * stickyQueueScheduleToStartTimeout, 10 s), or, for a workflow task held open by a probe on the
- * wire, until that task's own 10 s timeout; the probe then runs again, up to its deadline.
+ * the dead worker's sticky queue until it times out there (STICKY_QUEUE_TIMEOUT), then to the
+ * shared queue; the machine is checked at its next slot after that. A workflow task the dead
+ * worker had started (a probe on the wire) waits for that task's own timeout instead.
  */
-const TASK_HANDOVER_MS = 10_000;
+const STICKY_HANDOVER_MS = parseDuration(STICKY_QUEUE_TIMEOUT);
+/** Temporal's default workflow task timeout, which machine workflows keep. */
+const WORKFLOW_TASK_TIMEOUT_MS = 10_000;
+/** Timers, polling and a busy machine. */
+const RECOVERY_SLACK_MS = 2_000;
 
 let client: Client;
 let venue: TestVenue;
@@ -107,14 +113,24 @@ describe('the worker is killed with SIGKILL in the middle of a tick', () => {
       90_000,
     );
     const after = await statusesOf(client, venue.specs);
-    const { activities } = await scanActivityHistories(client, taskQueue);
+    const { activities, workflowTasks } = await scanActivityHistories(client, taskQueue);
+    const heldByTheDeadWorker = new Set(
+      workflowTasks.filter((task) => task.outcome === 'timed-out' && task.startedAt <= readyAt).map((task) => task.workflowId),
+    );
 
     expect(inFlightAtKill, 'the slow projector had its check on the wire when the worker died').toBeGreaterThan(0);
     expect(await chainsOf(venue.specs.map((spec) => spec.id)), 'every workflow went on (continued as new at most)').toEqual(chainsBefore);
     for (const spec of venue.specs) {
+      // Checked again: the first connection its device saw once the new worker was ready.
+      const checkedAgainAt = venue.events.find((event) => event.device === spec.id && event.type === 'connected' && event.at >= readyAt)?.at;
+      const handedOverBy = heldByTheDeadWorker.has(machineWorkflowId(spec.id))
+        ? Math.max(readyAt, killedAt + WORKFLOW_TASK_TIMEOUT_MS)
+        : readyAt + STICKY_HANDOVER_MS;
+      const checkedBy = handedOverBy + TICK_MS + RECOVERY_SLACK_MS;
+      expect(checkedAgainAt, `${spec.id} checked again ${checkedAgainAt === undefined ? 'never' : `${checkedAgainAt - readyAt} ms`} after the worker was back`).toBeLessThanOrEqual(checkedBy);
+
       const missed = after.get(spec.id)!.missedTicks - before.get(spec.id)!.missedTicks;
-      const recoveredBy = readyAt + deviceCallDeadlineMs(spec.driver) + TASK_HANDOVER_MS;
-      const coveredByDowntime = slotsBetween(spec.id, TICK_MS, killedAt, recoveredBy);
+      const coveredByDowntime = slotsBetween(spec.id, TICK_MS, killedAt, handedOverBy + deviceCallDeadlineMs(spec.driver) + RECOVERY_SLACK_MS);
       expect(missed, `${spec.id} missed ${missed} ticks; the downtime (${readyAt - killedAt} ms) covers ${coveredByDowntime}`).toBeLessThanOrEqual(
         coveredByDowntime,
       );

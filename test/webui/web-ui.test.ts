@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
@@ -20,7 +20,14 @@ const ARTIFACTS = path.resolve(__dirname, '../../test-results/web-ui');
 const UI_TIMEOUT_MS = 30_000;
 
 const hung = machine('proj-hung', pjlinkDriver(0), { name: 'Projector (hangs)', group: 'gallery-west' });
+const refusing = machine('proj-refusing', pjlinkDriver(0), { name: 'Projector (refuses)', group: 'gallery-west' });
 const healthy = machine('proj-healthy', pjlinkDriver(0), { name: 'Projector (answers)', group: 'gallery-west' });
+const fleet = [hung, refusing, healthy];
+/** What each failing machine's failed probe activity says in its history. */
+const FAILURES = [
+  { spec: hung, message: /proj-hung "Projector \(hangs\)" at 127\.0\.0\.1:\d+: no reply within 500 ms at step "read greeting" \(elapsed \d+ ms\)/ },
+  { spec: refusing, message: /proj-refusing "Projector \(refuses\)" at 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\) at step "connect" \(elapsed \d+ ms\)/ },
+];
 
 let server: DevServer;
 let simulator: Simulator;
@@ -31,7 +38,7 @@ let connection: Connection;
 let client: Client;
 let browser: Browser | undefined;
 
-/** A dev server with its Web UI, one machine whose projector accepts and never answers, one that answers. */
+/** A dev server with its Web UI; one projector accepts and never answers, one refuses connections, one answers. */
 beforeAll(async () => {
   // First, so a machine without Chromium fails at once with what to install.
   browser = await launchChromium({ viewport: { width: 1920, height: 1080 } });
@@ -39,11 +46,12 @@ beforeAll(async () => {
   simulator = await startSimulator({
     devices: [
       { id: hung.id, kind: 'pjlink', fault: { mode: 'hang' } },
+      { id: refusing.id, kind: 'pjlink', fault: { mode: 'refuse' } },
       { id: healthy.id, kind: 'pjlink', initialPower: 'on', warmupMs: 0 },
     ],
   });
   const portOf = (id: string) => simulator.devices.find((device) => device.id === id)?.port ?? 0;
-  const machines = [hung, healthy].map((spec) => ({ ...spec, driver: pjlinkDriver(portOf(spec.id)) }));
+  const machines = fleet.map((spec) => ({ ...spec, driver: pjlinkDriver(portOf(spec.id)) }));
 
   const taskQueue = uniqueTaskQueue('web-ui');
   nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -61,11 +69,10 @@ beforeAll(async () => {
 
   // The Web UI lists what visibility has indexed: wait until the search below has something to find.
   const failing = `MachineHealth = "failing" AND MachineGroup = "${hung.group}"`;
-  await waitFor('the hung machine to be listed as failing', async () => {
-    for await (const execution of client.workflow.list({ query: failing })) {
-      if (execution.workflowId === machineWorkflowId(hung.id)) return true;
-    }
-    return false;
+  await waitFor('both failing machines to be listed as failing', async () => {
+    const listed = new Set<string>();
+    for await (const execution of client.workflow.list({ query: failing })) listed.add(execution.workflowId);
+    return FAILURES.every(({ spec }) => listed.has(machineWorkflowId(spec.id)));
   }, 30_000);
   await waitFor('the healthy machine to report its power', async () => {
     const status = await client.workflow.getHandle(machineWorkflowId(healthy.id)).query(statusQuery);
@@ -76,7 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.allSettled([hung, healthy].map((spec) => client?.workflow.getHandle(machineWorkflowId(spec.id)).terminate('test finished')));
+  await Promise.allSettled(fleet.map((spec) => client?.workflow.getHandle(machineWorkflowId(spec.id)).terminate('test finished')));
   worker?.shutdown();
   await running;
   await nativeConnection?.close();
@@ -86,7 +93,7 @@ afterAll(async () => {
 });
 
 describe('the Temporal Web UI, as an operator uses it', () => {
-  it('when the operator searches for failing machines and opens one, then its history shows the failed probe with the timeout message', async () => {
+  it('when the operator searches for failing machines, then the hung and the refusing machine are listed and the healthy one is not', async () => {
     const page = openPage();
     try {
       await page.goto(`${server.uiUrl}/namespaces/${server.namespace}/workflows`);
@@ -94,26 +101,36 @@ describe('the Temporal Web UI, as an operator uses it', () => {
       await page.getByPlaceholder('Enter a query').fill('MachineHealth = "failing"');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
 
-      const hungLink = page.getByRole('link', { name: machineWorkflowId(hung.id), exact: true });
-      await expect.poll(() => hungLink.count(), { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(0);
+      for (const { spec } of FAILURES) {
+        const link = page.getByRole('link', { name: machineWorkflowId(spec.id), exact: true });
+        await expect.poll(() => link.count(), { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(0);
+      }
       expect(await page.getByRole('link', { name: machineWorkflowId(healthy.id), exact: true }).count()).toBe(0);
-      await hungLink.first().click();
-
-      await tab(page, 'Event History').click();
-      // A probe is a local activity: one "Local Activity" row (the marker), its failure inside.
-      const rows = page.getByTestId('event-summary-row');
-      const failedProbe = rows.filter({ hasText: 'Local Activity' }).filter({ hasText: `PJLink probe ${hung.id}` }).first();
-      await failedProbe.waitFor();
-      await failedProbe.click();
-      const failure = page.getByText(/proj-hung "Projector \(hangs\)" at 127\.0\.0\.1:\d+: no reply within 500 ms at step "read greeting" \(elapsed \d+ ms\)/);
-      await expect.poll(() => failure.count(), { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(0);
-      expect(await page.getByText('DeviceTimeoutError').count()).toBeGreaterThan(0);
-
-      // The artifact: the failed probe's message in the middle of the view.
-      await failure.first().evaluate((element) => element.scrollIntoView({ block: 'center' }));
     } finally {
-      await page.screenshot({ path: path.join(ARTIFACTS, 'hung-machine-history.png') });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'failing-machines.png') });
     }
+  }, 120_000);
+
+  it.each(FAILURES)('when the operator opens $spec.id, then its history shows a failed probe activity, painted red, with the message naming machine, address and step', async ({ spec, message }) => {
+    const page = openPage();
+    try {
+      await page.goto(await historyUrl(spec.id));
+      const failedProbe = page.getByTestId('event-summary-row').filter({ hasText: 'Activity Task Failed' }).filter({ hasText: message }).first();
+      await failedProbe.waitFor();
+      expect(await backgroundOf(failedProbe), 'the Web UI styles the row as a failure (its red background)').toMatchObject({ reddish: true });
+      await failedProbe.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    } finally {
+      await page.screenshot({ path: path.join(ARTIFACTS, `${spec.id}-history.png`) });
+    }
+  }, 120_000);
+
+  it('when the operator opens the healthy machine, then its history has no probe activity and nothing painted red', async () => {
+    const page = openPage();
+    await page.goto(await historyUrl(healthy.id));
+    const rows = page.getByTestId('event-summary-row');
+    await rows.filter({ hasText: 'Timer Fired' }).first().waitFor();
+    expect(await rows.filter({ hasText: 'Activity Task Scheduled' }).count(), 'probes of a healthy machine are local activities').toBe(0);
+    for (const row of await rows.all()) expect(await backgroundOf(row)).toMatchObject({ reddish: false });
   }, 120_000);
 
   it('when the operator opens a machine, then its name, address and driver read in plain text', async () => {
@@ -135,6 +152,23 @@ describe('the Temporal Web UI, as an operator uses it', () => {
     }
   }, 120_000);
 });
+
+interface PageGlobals {
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
+
+async function historyUrl(machineId: string): Promise<string> {
+  const { runId } = await client.workflow.getHandle(machineWorkflowId(machineId)).describe();
+  return `${server.uiUrl}/namespaces/${server.namespace}/workflows/${machineWorkflowId(machineId)}/${runId}/history`;
+}
+
+/** The row's computed background: the Web UI marks failed events with a red one, whatever its class names. */
+async function backgroundOf(row: Locator): Promise<{ color: string; reddish: boolean }> {
+  // Runs in the page; the project's TypeScript has no DOM library.
+  const color = await row.evaluate((element) => (globalThis as unknown as PageGlobals).getComputedStyle(element).backgroundColor);
+  const [r = 0, g = 0, b = 0, alpha = 1] = (color.match(/[\d.]+/g) ?? []).map(Number);
+  return { color, reddish: alpha > 0 && r > 1.5 * g && r > 1.5 * b };
+}
 
 async function anyFrameShows(page: Page, text: string): Promise<boolean> {
   const counts = await Promise.all(page.frames().map((frame) => frame.getByText(text, { exact: true }).count()));

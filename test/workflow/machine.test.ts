@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { scanActivityHistories } from '../../bench/lib/activity-history';
+import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/activity-history';
+import { machineWorkflowId } from '../../inventory/sync';
 import { startSimulator, type Simulator } from '../../simulator';
 import {
   clearOverrideSignal,
@@ -25,6 +26,8 @@ beforeAll(async () => {
       { id: 'override', kind: 'pjlink', initialPower: 'off', warmupMs: 100, cooldownMs: 100 },
       { id: 'maintenance', kind: 'pjlink', initialPower: 'on', warmupMs: 100, cooldownMs: 100 },
       { id: 'long-lived', kind: 'pjlink', initialPower: 'off', warmupMs: 100, cooldownMs: 100, password: 'secret-pw' },
+      { id: 'recovering', kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0, fault: { mode: 'hang' } },
+      { id: 'hung-long-lived', kind: 'pjlink', initialPower: 'on', fault: { mode: 'hang' } },
     ],
   });
   worker = await startTestWorker({ LONG_LIVED_PJLINK: 'secret-pw' });
@@ -58,6 +61,9 @@ describe('machine workflow against a real dev server and simulated projectors', 
     });
     expect(status.desired).toBe('on');
     expect(status.health).toBe('ok');
+    const probes = await probesOf(machineWorkflowId('opening'));
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.filter((probe) => !probe.local), 'a healthy machine probes only with local activities').toEqual([]);
   });
 
   it('when a projector is warming up, then the controller waits instead of repeating the command', async () => {
@@ -88,7 +94,7 @@ describe('machine workflow against a real dev server and simulated projectors', 
     expect(device.power).toBe('on');
   });
 
-  it('when a device accepts the connection and never answers, then the activity fails within its deadline with a message naming the machine and step, and no socket stays open', async () => {
+  it('when a device accepts the connection and never answers, then one local probe fails, the same tick probes again as an activity that fails within its deadline with a message naming the machine and step, and no socket stays open', async () => {
     const baseline = openTcpSockets();
     const device = simulator.device('hung');
     const handle = await worker.startMachine(machine('hung', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
@@ -101,19 +107,55 @@ describe('machine workflow against a real dev server and simulated projectors', 
     expect(status.lastCheck?.failure?.message).toContain('hung');
     expect(status.lastCheck?.failure?.message).toContain(`127.0.0.1:${device.port}`);
     expect(status.lastCheck?.failure?.message).toMatch(/step "[^"]+"/);
+    await waitFor('a second failed check', async () => (await worker.status('hung')).consecutiveFailures >= 2, 15_000);
 
-    const probes = await failedProbes(handle.workflowId);
-    expect(probes.length).toBeGreaterThan(0);
+    const probes = await probesOf(handle.workflowId);
+    const [first, ...rest] = probes;
+    expect(first, 'the first probe ran locally, one attempt').toMatchObject({ local: true, outcome: 'failed', attempts: 1, failureType: 'DeviceTimeoutError' });
+    expect(rest.length, 'the same tick probed again as an activity, and so did the next').toBeGreaterThanOrEqual(2);
     const deadlineMs = FAST_TIMEOUTS.connectMs + 2 * FAST_TIMEOUTS.responseMs;
-    for (const probe of probes) {
-      expect(probe.message).toContain('hung');
+    for (const probe of rest.filter((record) => record.outcome !== 'open')) {
+      expect(probe, 'a failing machine probes with regular activities only').toMatchObject({ local: false, outcome: 'failed', failureType: 'DeviceTimeoutError' });
+      expect(probe.failureMessage).toMatch(/^hung ".*" at 127\.0\.0\.1:\d+: no reply within \d+ ms at step "[^"]+" \(elapsed \d+ ms\)$/);
       // Every attempt ends within its deadline (+1 s slack); attempts are 1 s apart.
-      expect(probe.spanMs).toBeLessThanOrEqual(probe.attempts * (deadlineMs + 1000) + (probe.attempts - 1) * 1000);
+      const attempts = probe.attempts ?? 1;
+      expect((probe.closedAt ?? Number.POSITIVE_INFINITY) - probe.scheduledAt).toBeLessThanOrEqual(attempts * (deadlineMs + 1000) + (attempts - 1) * 1000);
     }
 
     await worker.terminateMachines();
     await waitFor('sockets back to the baseline', () => openTcpSockets() <= baseline, 5000);
     await waitFor('the device to see no connection', () => device.openConnections === 0, 5000);
+  });
+
+  it('when a hung device answers again, then the next probe that succeeds is the last activity, and the machine probes locally again', async () => {
+    const device = simulator.device('recovering');
+    const handle = await worker.startMachine(machine('recovering', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
+    await waitFor('a failed probe activity', async () => (await probesOf(handle.workflowId)).some((probe) => !probe.local && probe.outcome === 'failed'), 15_000);
+
+    device.setFault(undefined);
+    await waitFor('two local probes that answered', async () => {
+      const probes = await probesOf(handle.workflowId);
+      return probes.filter((probe) => probe.local && probe.outcome === 'completed').length >= 2;
+    }, 15_000);
+    const probes = await probesOf(handle.workflowId);
+    const lastActivity = probes.findLastIndex((probe) => !probe.local);
+    expect(probes[lastActivity], 'the activity that found the device answering').toMatchObject({ outcome: 'completed' });
+    expect(probes.slice(lastActivity + 1).every((probe) => probe.local), 'every probe after it is local').toBe(true);
+    expect((await worker.status('recovering')).health).toBe('ok');
+  });
+
+  it('when a failing machine continues as new, then the new run keeps probing with activities', async () => {
+    const device = simulator.device('hung-long-lived');
+    const spec = machine('hung-long-lived', pjlinkDriver(device.port), { schedule: ALWAYS_ON });
+    const handle = await worker.startMachine(spec, 2);
+    const firstRunId = (await handle.describe()).runId;
+    await waitFor('a later run with a failed probe activity', async () => {
+      const probes = await probesOf(handle.workflowId);
+      return probes.some((probe) => probe.runId !== firstRunId && !probe.local && probe.outcome === 'failed');
+    }, 30_000);
+
+    const laterRuns = (await probesOf(handle.workflowId)).filter((probe) => probe.runId !== firstRunId);
+    expect(laterRuns.filter((probe) => probe.local), 'no local probe once the machine is known to fail').toEqual([]);
   });
 
   it('when an operator overrides the schedule, then the override wins until it expires or is cleared', async () => {
@@ -178,21 +220,10 @@ function openTcpSockets(): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap').length;
 }
 
-interface FailedProbe {
-  message: string;
-  attempts: number;
-  /** From scheduling the local activity to its last attempt's end, backoff between attempts included. */
-  spanMs: number;
-}
-
-/** Each failed probe in the machine's history: the local activity markers that carry a failure. */
-async function failedProbes(workflowId: string): Promise<FailedProbe[]> {
+/** Every probe in the machine's history, all runs, oldest first: local markers and regular activities. */
+async function probesOf(workflowId: string): Promise<ActivityRecord[]> {
   const { activities } = await scanActivityHistories(client(), worker.taskQueue);
   return activities
-    .filter((record) => record.workflowId === workflowId && record.local && record.activityType === 'probePower' && record.failureType)
-    .map((record) => ({
-      message: record.failureMessage ?? '',
-      attempts: record.attempts ?? 1,
-      spanMs: (record.closedAt ?? Number.POSITIVE_INFINITY) - record.scheduledAt,
-    }));
+    .filter((record) => record.workflowId === workflowId && record.activityType === 'probePower')
+    .sort((a, b) => a.scheduledAt - b.scheduledAt);
 }

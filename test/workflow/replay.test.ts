@@ -14,9 +14,10 @@ const HISTORIES = path.join(__dirname, 'histories');
 const fixtures = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).sort();
 
 describe('histories recorded by earlier builds', () => {
-  it('when the fixtures are listed, then there are histories from before and after the probe became a local activity', () => {
+  it('when the fixtures are listed, then there are histories of every earlier probe: an activity, a local activity with retries, a local one per tick', () => {
     expect(fixtures.some((file) => file.startsWith('activity-probe-'))).toBe(true);
     expect(fixtures.some((file) => file.startsWith('scope-per-pause-'))).toBe(true);
+    expect(fixtures.some((file) => file.startsWith('local-probe-'))).toBe(true);
   });
 
   it.each(fixtures)('when %s replays on this build, then it replays without a nondeterminism error', async (file) => {

@@ -1,0 +1,94 @@
+/**
+ * `npm start` as a user runs it from a terminal: its own process group (a terminal's Ctrl-C
+ * signals the whole foreground group), every port free, Temporal's SQLite file in a fresh folder.
+ * The script's command runs without npm and its `sh -c`: both end themselves with the signal
+ * after their child has exited (a shell's convention, status 130), so only the command's own
+ * exit status says whether the project stopped cleanly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findFreePort } from '../../devstack/dev-server';
+import { waitFor } from './machine-worker';
+
+const ROOT = path.resolve(__dirname, '../..');
+/** Bundling the workflows and starting the dev server take seconds, many more on a busy machine. */
+const READY_TIMEOUT_MS = 120_000;
+const NPM_RELAY_DELAY_MS = 50;
+
+export const DEMO_PORT_SETTINGS = [
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'METRICS_PORT',
+  'API_PORT',
+  'DEMO_PJLINK_PORT',
+  'DEMO_HTTP_PORT',
+  'DEMO_TCP_PORT',
+  'DEMO_AGENT_PORT',
+  'DEMO_WOL_PORT',
+] as const;
+export type DemoPorts = Record<(typeof DEMO_PORT_SETTINGS)[number], number>;
+
+export interface NpmStart {
+  child: ChildProcess;
+  ports: DemoPorts;
+  /** Everything it printed so far, stdout and stderr interleaved. */
+  output(): string;
+  /** Ctrl-C under npm: SIGINT to the process group, twice; resolves with how it exited and what it printed after. */
+  interrupt(): Promise<{ code: number | null; afterMs: number; printedAfter: string }>;
+  /** SIGKILL to the group, if it still runs, and the data folder removed. */
+  cleanUp(): void;
+}
+
+export async function startNpmStart(env: Record<string, string> = {}): Promise<NpmStart> {
+  const ports = Object.fromEntries(await Promise.all(DEMO_PORT_SETTINGS.map(async (name) => [name, await findFreePort()] as const))) as DemoPorts;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'show-control-start-'));
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['TEMPORAL_ADDRESS', 'VENUE_CONFIG', 'SHOWCTL_SECRETS_FILE', 'DEMO_TICK']) delete inherited[name];
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [command, ...args] = scripts.start!.split(' ');
+  const child = spawn(command!, args, {
+    cwd: ROOT,
+    env: {
+      ...inherited,
+      ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+      TEMPORAL_DB_FILE: path.join(dataDir, 'temporal.sqlite'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await waitFor('npm start to be ready', () => output.includes('ready;') || child.exitCode !== null, READY_TIMEOUT_MS);
+  if (!output.includes('ready;')) throw new Error(`npm start exited before it was ready:\n${output}`);
+
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  return {
+    child,
+    ports,
+    output: () => output,
+    async interrupt() {
+      const printedBefore = output.length;
+      const sentAt = Date.now();
+      signalGroup('SIGINT');
+      // npm relays the terminal's signal to its child: the process gets a second one at once.
+      setTimeout(() => signalGroup('SIGINT'), NPM_RELAY_DELAY_MS);
+      const code = await exited;
+      return { code, afterMs: Date.now() - sentAt, printedAfter: output.slice(printedBefore) };
+    },
+    cleanUp() {
+      if (child.exitCode === null && child.signalCode === null) signalGroup('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
