@@ -17,6 +17,7 @@ import type { MachineSpec } from '../../domain/types';
 import { loadSimulatorConfig } from '../../simulator/config';
 import { startSimulator, type Simulator } from '../../simulator';
 import { machineFleet, startApi, TOKEN, type ApiUnderTest } from '../api/support';
+import { failingWithinMs } from '../support/budgets';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { machine, pjlinkDriver } from '../support/specs';
 import { launchChromium, type Browser } from '../support/chromium';
@@ -27,6 +28,8 @@ const WEB_UI = 'http://127.0.0.1:8233';
 /** The demo's deliberately broken devices: proj-07 hangs, player-07 refuses connections. */
 const FAULTY = ['proj-07', 'player-07'];
 const TICK_MS = 1_000;
+/** The feed pauses 2 s between sweeps; a sweep of the demo venue takes milliseconds, seconds on a busy machine. */
+const BOARD_SWEEP_WITHIN_MS = 5_000;
 const HTML_NAME = '<img src=x onerror="window.pwned=1"><b class="injected">Bold</b> & <script>window.pwned=2</script>';
 const HTML_MACHINE = 'board-html';
 
@@ -193,10 +196,12 @@ describe('the status board', () => {
 
   it('when a machine fails, then its card says so with the last error, and the board reads well on a desktop and a phone', async () => {
     await card('proj-07').scrollIntoViewIfNeeded();
+    // Failing once its checks have failed, on the board after the feed's next sweep.
+    const hung = venue.machines.find((spec) => spec.id === 'proj-07')!;
     await waitFor('proj-07 failing with its last error on the board', async () => {
       const error = await card('proj-07').locator('.last-error').textContent().catch(() => null);
       return (await card('proj-07').getAttribute('data-attention')) === 'failing' && error?.includes('no reply within 3000 ms');
-    }, 45_000);
+    }, failingWithinMs(hung) + BOARD_SWEEP_WITHIN_MS);
     await card(forcedOn).locator('.summary').click();
     await expand('proj-07');
     await waitFor('proj-07 details', async () => (await card('proj-07').locator('.details dt').allTextContents()).includes('Last error'));

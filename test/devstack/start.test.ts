@@ -5,11 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCallTimeoutMs } from '../../domain/deadline';
 import { loadVenueConfig } from '../../config/load';
 import { statusQuery, type MachineStatus } from '../../workflows/machine';
+import { failedChecksWithinMs } from '../support/budgets';
 import { waitFor } from '../support/machine-worker';
 import { startNpmStart, type NpmStart } from '../support/npm-start';
 
 const DEMO_MACHINES = 22;
 const FAULTY = ['proj-07', 'player-07'];
+const DEMO_TICK = '2s';
+const demoVenue = loadVenueConfig(path.resolve(__dirname, '../../config/demo-venue.yaml'), { ...process.env, DEMO_TICK });
+const hungProjector = demoVenue.machines.find((spec) => spec.id === 'proj-07')!;
 /** The dev server's own stop after the worker has drained (SIGTERM to exit, measured about 1-1.5 s). */
 const DEV_SERVER_STOP_MS = 3_000;
 
@@ -19,7 +23,7 @@ let client: Client;
 
 /** `npm start` as a user runs it, on free ports, with a 2 s tick so ticks pass quickly. */
 beforeAll(async () => {
-  start = await startNpmStart({ DEMO_TICK: '2s' });
+  start = await startNpmStart({ DEMO_TICK });
   connection = await Connection.connect({ address: `127.0.0.1:${start.ports.TEMPORAL_PORT}` });
   client = new Client({ connection });
 }, 180_000);
@@ -50,13 +54,13 @@ describe('npm start (the demo venue)', () => {
       const all = await statuses();
       const failed = all.filter((s) => FAULTY.includes(s.id) && s.lastCheck?.outcome === 'failed');
       return all.length === DEMO_MACHINES && failed.length === FAULTY.length && failed;
-    }, 30_000);
+    }, failedChecksWithinMs(hungProjector, 1));
     const messages = Object.fromEntries(failures.map((s) => [s.id, s.lastCheck?.failure]));
     expect(messages['proj-07']).toMatchObject({ type: 'DeviceTimeoutError' });
     expect(messages['proj-07']?.message).toMatch(/^proj-07 ".*" at 127\.0\.10\.7:\d+: no reply within 3000 ms at step "read greeting" \(elapsed \d+ ms\)$/);
     expect(messages['player-07']).toMatchObject({ type: 'DeviceUnreachableError' });
     expect(messages['player-07']?.message).toContain('connection refused');
-  });
+  }, failedChecksWithinMs(hungProjector, 1) + 10_000);
 
   it('when the devices have had time to warm up and boot, then every healthy machine is in its scheduled state', async () => {
     const healthy = await waitFor('every healthy machine observed in its desired state', async () => {
@@ -67,21 +71,19 @@ describe('npm start (the demo venue)', () => {
   });
 
   it('when a terminal sends Ctrl-C to its process group while a hung projector is being probed, then the worker drains, the dev server stops last, and it exits 0 quietly within seconds', async () => {
-    const hung = loadVenueConfig(path.resolve(__dirname, '../../config/demo-venue.yaml'), { ...process.env, DEMO_TICK: '2s' }).machines.find((spec) => spec.id === 'proj-07');
-    if (!hung) throw new Error('the demo venue has no proj-07');
     // At a 2 s tick its failing probe (an activity of two 3 s attempts) is always on the wire.
-    await waitFor('the hung projector probed as an activity', async () => (await client.workflow.getHandle('machine-proj-07').query(statusQuery)).consecutiveFailures >= 2, 60_000);
+    await waitFor('the hung projector probed as an activity', async () => (await client.workflow.getHandle('machine-proj-07').query(statusQuery)).consecutiveFailures >= 2, failedChecksWithinMs(hungProjector, 2));
 
     const { code, afterMs, printedAfter } = await start.interrupt();
     expect(code, printedAfter).toBe(0);
     // The worker waits for the attempt on the wire (its deadline ends it), then the dev server stops.
-    expect(afterMs, printedAfter).toBeLessThanOrEqual(deviceCallTimeoutMs(hung.driver) + DEV_SERVER_STOP_MS);
+    expect(afterMs, printedAfter).toBeLessThanOrEqual(deviceCallTimeoutMs(hungProjector.driver) + DEV_SERVER_STOP_MS);
     // The probe on the wire may still report its device's failure; nothing else is said.
     const said = printedAfter.split('\n').filter((line) => line.trim() !== '' && !/^WARN Activity failed \[machine-(proj|player)-07 probePower attempt \d\]/.test(line));
     expect(said, 'nothing failed, retried or warned while stopping').toEqual([]);
     expect(await isListening(start.ports.TEMPORAL_PORT)).toBe(false);
     expect(await isListening(start.ports.DEMO_PJLINK_PORT, '127.0.10.1')).toBe(false);
-  }, 120_000);
+  }, failedChecksWithinMs(hungProjector, 2) + 30_000);
 });
 
 function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {

@@ -8,6 +8,7 @@ import {
   setOverrideSignal,
   startMaintenanceSignal,
 } from '../../workflows/machine';
+import { failedChecksWithinMs } from '../support/budgets';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, ALWAYS_ON, FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';
 
@@ -97,17 +98,18 @@ describe('machine workflow against a real dev server and simulated projectors', 
   it('when a device accepts the connection and never answers, then one local probe fails, the same tick probes again as an activity that fails within its deadline with a message naming the machine and step, and no socket stays open', async () => {
     const baseline = openTcpSockets();
     const device = simulator.device('hung');
-    const handle = await worker.startMachine(machine('hung', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
+    const spec = machine('hung', pjlinkDriver(device.port), { schedule: ALWAYS_ON });
+    const handle = await worker.startMachine(spec);
 
     const status = await waitFor('a failed probe', async () => {
       const s = await worker.status('hung');
       return s.lastCheck?.outcome === 'failed' && s;
-    });
+    }, failedChecksWithinMs(spec, 1));
     expect(status.lastCheck?.failure?.type).toBe('DeviceTimeoutError');
     expect(status.lastCheck?.failure?.message).toContain('hung');
     expect(status.lastCheck?.failure?.message).toContain(`127.0.0.1:${device.port}`);
     expect(status.lastCheck?.failure?.message).toMatch(/step "[^"]+"/);
-    await waitFor('a second failed check', async () => (await worker.status('hung')).consecutiveFailures >= 2, 15_000);
+    await waitFor('a second failed check', async () => (await worker.status('hung')).consecutiveFailures >= 2, failedChecksWithinMs(spec, 1));
 
     const probes = await probesOf(handle.workflowId);
     const [first, ...rest] = probes;
@@ -125,24 +127,25 @@ describe('machine workflow against a real dev server and simulated projectors', 
     await worker.terminateMachines();
     await waitFor('sockets back to the baseline', () => openTcpSockets() <= baseline, 5000);
     await waitFor('the device to see no connection', () => device.openConnections === 0, 5000);
-  });
+  }, 120_000);
 
   it('when a hung device answers again, then the next probe that succeeds is the last activity, and the machine probes locally again', async () => {
     const device = simulator.device('recovering');
-    const handle = await worker.startMachine(machine('recovering', pjlinkDriver(device.port), { schedule: ALWAYS_ON }));
-    await waitFor('a failed probe activity', async () => (await probesOf(handle.workflowId)).some((probe) => !probe.local && probe.outcome === 'failed'), 15_000);
+    const spec = machine('recovering', pjlinkDriver(device.port), { schedule: ALWAYS_ON });
+    const handle = await worker.startMachine(spec);
+    await waitFor('a failed probe activity', async () => (await probesOf(handle.workflowId)).some((probe) => !probe.local && probe.outcome === 'failed'), failedChecksWithinMs(spec, 1));
 
     device.setFault(undefined);
     await waitFor('two local probes that answered', async () => {
       const probes = await probesOf(handle.workflowId);
       return probes.filter((probe) => probe.local && probe.outcome === 'completed').length >= 2;
-    }, 15_000);
+    }, failedChecksWithinMs(spec, 3));
     const probes = await probesOf(handle.workflowId);
     const lastActivity = probes.findLastIndex((probe) => !probe.local);
     expect(probes[lastActivity], 'the activity that found the device answering').toMatchObject({ outcome: 'completed' });
     expect(probes.slice(lastActivity + 1).every((probe) => probe.local), 'every probe after it is local').toBe(true);
     expect((await worker.status('recovering')).health).toBe('ok');
-  });
+  }, 120_000);
 
   it('when a failing machine continues as new, then the new run keeps probing with activities', async () => {
     const device = simulator.device('hung-long-lived');
@@ -152,11 +155,11 @@ describe('machine workflow against a real dev server and simulated projectors', 
     await waitFor('a later run with a failed probe activity', async () => {
       const probes = await probesOf(handle.workflowId);
       return probes.some((probe) => probe.runId !== firstRunId && !probe.local && probe.outcome === 'failed');
-    }, 30_000);
+    }, failedChecksWithinMs(spec, 3));
 
     const laterRuns = (await probesOf(handle.workflowId)).filter((probe) => probe.runId !== firstRunId);
     expect(laterRuns.filter((probe) => probe.local), 'no local probe once the machine is known to fail').toEqual([]);
-  });
+  }, 120_000);
 
   it('when an operator overrides the schedule, then the override wins until it expires or is cleared', async () => {
     const device = simulator.device('override');
