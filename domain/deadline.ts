@@ -64,7 +64,8 @@ export const DEVICE_CALL_RETRY_INTERVAL_MS = 1000;
  * The local probe of a healthy machine runs inside its workflow task: one attempt, its device
  * call cut at this limit (a DeviceTimeoutError, like the driver's own deadlines), with Temporal's
  * timeout a short margin above. sdk-core warns when a workflow task runs past 5 s and heartbeats
- * it past 80% of its 10 s timeout; a status query waits behind it for up to 3 s.
+ * it past 80% of its 10 s timeout, and a status query waits behind the task: the API gives a
+ * query 3 s, so one local attempt must end well within that.
  */
 export const LOCAL_PROBE_LIMIT_MS = 2500;
 const LOCAL_PROBE_MARGIN_MS = 1000;
