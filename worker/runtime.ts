@@ -38,16 +38,15 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Runs a worker until it has drained after SIGINT or SIGTERM. The SDK shuts the worker down on
- * the first signal and then stops listening, so a second one would end the process mid-drain with
- * Node's default action, its clean-up never run. A second one is common: npm relays a terminal's
- * Ctrl-C to the process group that already got it. Repeats are ignored until the drain is done.
+ * the first signal and then stops listening, so a repeat would end the process with Node's default
+ * action, in the middle of the drain or of the clean-up after it (the dev server left running).
+ * A repeat is common: npm relays a terminal's Ctrl-C to the process group that already got it.
+ * So from here on repeats are ignored for the rest of the process's life; every step of the
+ * shutdown is bounded in time (the worker's shutdownForceTime, the dev server's stop grace).
  */
 export async function runUntilDrained(worker: { run(): Promise<void> }): Promise<void> {
-  const ignoreRepeat = (): void => undefined;
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, ignoreRepeat);
-  try {
-    await worker.run();
-  } finally {
-    for (const signal of SHUTDOWN_SIGNALS) process.off(signal, ignoreRepeat);
-  }
+  await worker.run();
 }
+
+function ignoreRepeat(): void {}

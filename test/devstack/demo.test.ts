@@ -7,7 +7,6 @@
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/activity-history';
 import { loadVenueConfig } from '../../config/load';
@@ -28,20 +27,13 @@ const LONG_TASK_WARNING = 'TMPRL1104';
 
 let start: NpmStart;
 let startedAt: number;
-let connection: Connection;
-let client: Client;
 
 beforeAll(async () => {
   start = await startNpmStart();
   startedAt = Date.now();
-  connection = await Connection.connect({ address: `127.0.0.1:${start.ports.TEMPORAL_PORT}` });
-  client = new Client({ connection });
 }, 180_000);
 
-afterAll(async () => {
-  await connection?.close();
-  start?.cleanUp();
-});
+afterAll(() => start?.cleanUp());
 
 async function statusRead(id: string): Promise<{ code: number; status?: MachineStatus; ms: number }> {
   const sentAt = Date.now();
@@ -51,7 +43,7 @@ async function statusRead(id: string): Promise<{ code: number; status?: MachineS
 }
 
 async function probes(): Promise<ActivityRecord[]> {
-  const { activities } = await scanActivityHistories(client, 'show-control');
+  const { activities } = await scanActivityHistories(start.client, 'show-control');
   return activities.filter((record) => record.activityType === 'probePower');
 }
 

@@ -1,6 +1,5 @@
 import { connect } from 'node:net';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCallTimeoutMs } from '../../domain/deadline';
 import { loadVenueConfig } from '../../config/load';
@@ -18,25 +17,18 @@ const hungProjector = demoVenue.machines.find((spec) => spec.id === 'proj-07')!;
 const DEV_SERVER_STOP_MS = 3_000;
 
 let start: NpmStart;
-let connection: Connection;
-let client: Client;
 
 /** `npm start` as a user runs it, on free ports, with a 2 s tick so ticks pass quickly. */
 beforeAll(async () => {
   start = await startNpmStart({ DEMO_TICK });
-  connection = await Connection.connect({ address: `127.0.0.1:${start.ports.TEMPORAL_PORT}` });
-  client = new Client({ connection });
 }, 180_000);
 
-afterAll(async () => {
-  await connection?.close();
-  start?.cleanUp();
-});
+afterAll(() => start?.cleanUp());
 
 async function statuses(): Promise<MachineStatus[]> {
   const ids: string[] = [];
-  for await (const info of client.workflow.list({ query: `ExecutionStatus = 'Running'` })) ids.push(info.workflowId);
-  return Promise.all(ids.map((id) => client.workflow.getHandle(id).query(statusQuery)));
+  for await (const info of start.client.workflow.list({ query: `ExecutionStatus = 'Running'` })) ids.push(info.workflowId);
+  return Promise.all(ids.map((id) => start.client.workflow.getHandle(id).query(statusQuery)));
 }
 
 describe('npm start (the demo venue)', () => {
@@ -72,10 +64,10 @@ describe('npm start (the demo venue)', () => {
 
   it('when a terminal sends Ctrl-C to its process group while a hung projector is being probed, then the worker drains, the dev server stops last, and it exits 0 quietly within seconds', async () => {
     // At a 2 s tick its failing probe (an activity of two 3 s attempts) is always on the wire.
-    await waitFor('the hung projector probed as an activity', async () => (await client.workflow.getHandle('machine-proj-07').query(statusQuery)).consecutiveFailures >= 2, failedChecksWithinMs(hungProjector, 2));
+    await waitFor('the hung projector probed as an activity', async () => (await start.client.workflow.getHandle('machine-proj-07').query(statusQuery)).consecutiveFailures >= 2, failedChecksWithinMs(hungProjector, 2));
 
-    const { code, afterMs, printedAfter } = await start.interrupt();
-    expect(code, printedAfter).toBe(0);
+    const { code, signal, afterMs, printedAfter } = await start.interrupt();
+    expect({ code, signal }, printedAfter).toEqual({ code: 0, signal: null });
     // The worker waits for the attempt on the wire (its deadline ends it), then the dev server stops.
     expect(afterMs, printedAfter).toBeLessThanOrEqual(deviceCallTimeoutMs(hungProjector.driver) + DEV_SERVER_STOP_MS);
     // The probe on the wire may still report its device's failure; nothing else is said.

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { findFreePort } from '../../devstack/dev-server';
 import { waitFor } from './machine-worker';
 
@@ -33,12 +34,14 @@ export type DemoPorts = Record<(typeof DEMO_PORT_SETTINGS)[number], number>;
 export interface NpmStart {
   child: ChildProcess;
   ports: DemoPorts;
+  /** A client of the dev server it started. */
+  client: Client;
   /** Everything it printed so far, stdout and stderr interleaved. */
   output(): string;
   /** Ctrl-C under npm: SIGINT to the process group, twice; resolves with how it exited and what it printed after. */
-  interrupt(): Promise<{ code: number | null; afterMs: number; printedAfter: string }>;
-  /** SIGKILL to the group, if it still runs, and the data folder removed. */
-  cleanUp(): void;
+  interrupt(): Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number; printedAfter: string }>;
+  /** The client closed, SIGKILL to the group if it still runs, the data folder removed. */
+  cleanUp(): Promise<void>;
 }
 
 export async function startNpmStart(env: Record<string, string> = {}): Promise<NpmStart> {
@@ -62,9 +65,10 @@ export async function startNpmStart(env: Record<string, string> = {}): Promise<N
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   await waitFor('npm start to be ready', () => output.includes('ready;') || child.exitCode !== null, READY_TIMEOUT_MS);
   if (!output.includes('ready;')) throw new Error(`npm start exited before it was ready:\n${output}`);
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
 
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
@@ -76,6 +80,7 @@ export async function startNpmStart(env: Record<string, string> = {}): Promise<N
   return {
     child,
     ports,
+    client: new Client({ connection }),
     output: () => output,
     async interrupt() {
       const printedBefore = output.length;
@@ -83,10 +88,11 @@ export async function startNpmStart(env: Record<string, string> = {}): Promise<N
       signalGroup('SIGINT');
       // npm relays the terminal's signal to its child: the process gets a second one at once.
       setTimeout(() => signalGroup('SIGINT'), NPM_RELAY_DELAY_MS);
-      const code = await exited;
-      return { code, afterMs: Date.now() - sentAt, printedAfter: output.slice(printedBefore) };
+      const { code, signal } = await exited;
+      return { code, signal, afterMs: Date.now() - sentAt, printedAfter: output.slice(printedBefore) };
     },
-    cleanUp() {
+    async cleanUp() {
+      await connection.close();
       if (child.exitCode === null && child.signalCode === null) signalGroup('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     },
