@@ -1,5 +1,5 @@
 /**
- * The operator API on its own (`npx tsx api/main.ts`): one Temporal client for the process,
+ * The operator API on its own (`npm run api`): one Temporal client for the process,
  * settings from the environment (config/environment.ts), stops on SIGINT/SIGTERM. `npm start`
  * runs the same app beside the worker instead.
  */

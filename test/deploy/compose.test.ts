@@ -64,8 +64,8 @@ describe('our services run what the npm scripts run', () => {
   const scripts = JSON.parse(readRepoFile('package.json')).scripts as Record<string, string>;
 
   it.each(OUR_SERVICES)('when the %s service starts, then it runs the compiled entry of its npm script', (name) => {
-    const source = /^tsx (\S+)\.ts$/.exec(scripts[name] ?? '')?.[1];
-    expect(source, `npm script "${name}" runs one TypeScript file with tsx`).toBeDefined();
+    const source = /^node --import tsx (\S+)\.ts$/.exec(scripts[name] ?? '')?.[1];
+    expect(source, `npm script "${name}" runs one TypeScript file with node --import tsx`).toBeDefined();
     expect(ENTRY_POINTS, 'devstack/build.ts compiles it').toContain(`${source}.ts`);
     expect(service(name).image).toBe(OUR_IMAGE);
     expect(commandOf(service(name)).slice(0, 2)).toEqual(['node', `dist/${source}.js`]);
