@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Environment } from '../config/environment';
+import { StartupError } from '../lib/startup';
 import type { AppDeps } from './app';
 
 export interface ApiSettingsOptions {
@@ -8,17 +9,19 @@ export interface ApiSettingsOptions {
    * open, but only while it listens on loopback.
    */
   demo?: boolean;
-  /** Used when TEMPORAL_UI_URL is not set, e.g. the Web UI of the dev server `npm start` runs. */
-  webUiBaseUrl?: string;
 }
 
 /** The API's settings from the parsed environment (config/environment.ts). */
 export function apiSettings(env: Environment, options: ApiSettingsOptions = {}): Pick<AppDeps, 'token' | 'openReads' | 'localDemo' | 'webUiBaseUrl'> {
+  if (options.demo && !env.API_TOKEN && !env.API_LOCAL_DEMO && !isLoopback(env.API_HOST)) {
+    throw new StartupError(`API_HOST is ${env.API_HOST} but API_TOKEN is not set: set a token of 16+ characters, or listen on loopback for the local demo`);
+  }
   return {
     token: env.API_TOKEN,
     openReads: env.API_OPEN_READS,
     localDemo: env.API_LOCAL_DEMO || (options.demo === true && isLoopback(env.API_HOST)),
-    webUiBaseUrl: env.TEMPORAL_UI_URL ?? options.webUiBaseUrl,
+    // `npm start` falls back to the Web UI of the dev server it runs.
+    webUiBaseUrl: env.TEMPORAL_UI_URL,
   };
 }
 

@@ -1,5 +1,6 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { StartupError } from '../lib/startup';
 
 export interface TemporalTarget {
   connectionOptions: NativeConnectionOptions;
@@ -16,4 +17,20 @@ export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTa
     overrideEnvVars: env as Record<string, string>,
   });
   return { connectionOptions, namespace: namespace ?? 'default' };
+}
+
+/**
+ * The one line for a Temporal server that did not answer, from the native connection's error
+ * (which says why at once, where the client's only reports a deadline).
+ */
+export function temporalUnreachable(error: unknown, address: string | undefined): StartupError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const why = /ConnectionRefused|Connection refused/i.test(detail)
+    ? 'connection refused'
+    : /dns error|failed to lookup|Name or service not known/i.test(detail)
+      ? 'the host name does not resolve'
+      : /timed? ?out|deadline/i.test(detail)
+        ? 'no answer in time'
+        : detail;
+  return new StartupError(`cannot reach Temporal at ${address ?? 'localhost:7233'} (TEMPORAL_ADDRESS): ${why}; is the server running?`, { cause: error });
 }

@@ -8,11 +8,12 @@ import { createActivities } from '../activities';
 import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';
-import { temporalTarget } from '../config/temporal';
+import { temporalTarget, temporalUnreachable } from '../config/temporal';
+import { runProcess, type Startup } from '../lib/startup';
 import { cacheSizeFor, createMachineWorker } from './create-worker';
 import { installWorkerRuntime, runUntilDrained } from './runtime';
 
-async function main(): Promise<void> {
+async function main(startup: Startup): Promise<void> {
   const env = loadEnvironment();
   const venue = loadVenueConfig(env.VENUE_CONFIG);
   const secrets = createSecretResolver({ secretsFile: env.SHOWCTL_SECRETS_FILE });
@@ -22,24 +23,20 @@ async function main(): Promise<void> {
   const metricsUrl = installWorkerRuntime({ metricsPort: env.METRICS_PORT, logLevel: env.LOG_LEVEL });
   if (metricsUrl) console.log(`worker metrics: ${metricsUrl}`);
   const target = temporalTarget();
-  const connection = await NativeConnection.connect(target.connectionOptions);
-  try {
-    const worker = await createMachineWorker({
-      connection,
-      namespace: target.namespace,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ secrets }),
-      maxConcurrentActivities: env.WORKER_MAX_ACTIVITIES,
-      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
-    });
-    console.log(`worker polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${target.namespace}`);
-    await runUntilDrained(worker);
-  } finally {
-    await connection.close();
-  }
+  const connection = await NativeConnection.connect(target.connectionOptions).catch((error: unknown) => {
+    throw temporalUnreachable(error, target.connectionOptions.address);
+  });
+  startup.started('the worker connection', () => connection.close());
+  const worker = await createMachineWorker({
+    connection,
+    namespace: target.namespace,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ secrets }),
+    maxConcurrentActivities: env.WORKER_MAX_ACTIVITIES,
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
+  });
+  console.log(`worker polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${target.namespace}`);
+  await runUntilDrained(worker);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runProcess(main);

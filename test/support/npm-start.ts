@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -44,11 +45,22 @@ export interface NpmStart {
   cleanUp(): Promise<void>;
 }
 
-export async function startNpmStart(env: Record<string, string> = {}): Promise<NpmStart> {
+interface Spawned {
+  child: ChildProcess;
+  ports: DemoPorts;
+  dataDir: string;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+type EnvFor = (ports: DemoPorts) => Record<string, string> | Promise<Record<string, string>>;
+
+async function spawnNpmStart(envFor: EnvFor): Promise<Spawned> {
   const ports = Object.fromEntries(await Promise.all(DEMO_PORT_SETTINGS.map(async (name) => [name, await findFreePort()] as const))) as DemoPorts;
+  const env = await envFor(ports);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'show-control-start-'));
   const inherited: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['TEMPORAL_ADDRESS', 'VENUE_CONFIG', 'SHOWCTL_SECRETS_FILE', 'DEMO_TICK']) delete inherited[name];
+  for (const name of ['TEMPORAL_ADDRESS', 'VENUE_CONFIG', 'SHOWCTL_SECRETS_FILE', 'DEMO_TICK', 'API_HOST', 'API_TOKEN']) delete inherited[name];
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const [command, ...args] = scripts.start!.split(' ');
   const child = spawn(command!, args, {
@@ -66,8 +78,28 @@ export async function startNpmStart(env: Record<string, string> = {}): Promise<N
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  await waitFor('npm start to be ready', () => output.includes('ready;') || child.exitCode !== null, READY_TIMEOUT_MS);
-  if (!output.includes('ready;')) throw new Error(`npm start exited before it was ready:\n${output}`);
+  return { child, ports, dataDir, output: () => output, exited };
+}
+
+/**
+ * `npm start` expected to fail: resolves once it has exited (or after `timeoutMs`, then killed),
+ * with what it printed and the ports it was given; `env` sees them, to take one away.
+ */
+export async function npmStartFailure(envFor: EnvFor, timeoutMs: number) {
+  const spawned = await spawnNpmStart(envFor);
+  const { ports } = spawned;
+  const startedAt = Date.now();
+  const timedOut = sleep(timeoutMs, 'timed out' as const, { ref: false });
+  const ended = await Promise.race([spawned.exited, timedOut]);
+  if (ended === 'timed out') process.kill(-(spawned.child.pid as number), 'SIGKILL');
+  rmSync(spawned.dataDir, { recursive: true, force: true });
+  return { ...(ended === 'timed out' ? { code: null, signal: null } : ended), ms: Date.now() - startedAt, output: spawned.output(), ports };
+}
+
+export async function startNpmStart(env: Record<string, string> = {}): Promise<NpmStart> {
+  const { child, ports, dataDir, output: printed, exited } = await spawnNpmStart(() => env);
+  await waitFor('npm start to be ready', () => printed().includes('ready;') || child.exitCode !== null, READY_TIMEOUT_MS);
+  if (!printed().includes('ready;')) throw new Error(`npm start exited before it was ready:\n${printed()}`);
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
 
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -81,15 +113,15 @@ export async function startNpmStart(env: Record<string, string> = {}): Promise<N
     child,
     ports,
     client: new Client({ connection }),
-    output: () => output,
+    output: printed,
     async interrupt() {
-      const printedBefore = output.length;
+      const printedBefore = printed().length;
       const sentAt = Date.now();
       signalGroup('SIGINT');
       // npm relays the terminal's signal to its child: the process gets a second one at once.
       setTimeout(() => signalGroup('SIGINT'), NPM_RELAY_DELAY_MS);
       const { code, signal } = await exited;
-      return { code, signal, afterMs: Date.now() - sentAt, printedAfter: output.slice(printedBefore) };
+      return { code, signal, afterMs: Date.now() - sentAt, printedAfter: printed().slice(printedBefore) };
     },
     async cleanUp() {
       await connection.close();

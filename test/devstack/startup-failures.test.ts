@@ -1,0 +1,72 @@
+/**
+ * `npm start` when something it needs is wrong: it exits non-zero within seconds with one line
+ * that names what failed, the value and the setting, prints no second error from its clean-up,
+ * and leaves nothing listening on the ports it was given.
+ */
+import { connect, createServer, type Server } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { npmStartFailure, type DemoPorts } from '../support/npm-start';
+
+/** Starting the dev server and bundling the workflows comes first in some cases: seconds, more on a busy machine. */
+const EXIT_WITHIN_MS = 90_000;
+/** What the clean-up used to print in place of the cause. */
+const SECONDARY_ERROR = /Cannot close connection|while stopping|Error:|at .*\.ts:\d+/;
+
+const squatters: Server[] = [];
+afterAll(() => Promise.all(squatters.map((server) => new Promise((resolve) => server.close(resolve)))));
+
+/** Something else listening on the port, as when a second copy runs. */
+async function occupy(port: number): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  squatters.push(server);
+}
+
+const cases: { name: string; env: (ports: DemoPorts) => Promise<Record<string, string>> | Record<string, string>; line: (ports: DemoPorts) => string }[] = [
+  {
+    name: 'the API listens on a public address without a token',
+    env: () => ({ API_HOST: '0.0.0.0' }),
+    line: () => 'API_HOST is 0.0.0.0 but API_TOKEN is not set: set a token of 16+ characters, or listen on loopback for the local demo',
+  },
+  {
+    name: 'the API port is taken',
+    env: async (ports) => {
+      await occupy(ports.API_PORT);
+      return {};
+    },
+    line: (ports) => `API_PORT ${ports.API_PORT} is already in use (EADDRINUSE): stop what listens there or set API_PORT`,
+  },
+  {
+    name: 'Temporal is not where TEMPORAL_ADDRESS says',
+    env: () => ({ TEMPORAL_ADDRESS: '127.0.0.1:1' }),
+    line: () => 'cannot reach Temporal at 127.0.0.1:1 (TEMPORAL_ADDRESS): connection refused; is the server running?',
+  },
+];
+
+describe('npm start, when it cannot start', () => {
+  it.each(cases)('when $name, then it exits 1 with one line saying so, and nothing is left listening', async ({ env, line }) => {
+    let ports: DemoPorts | undefined;
+    const { code, output, ms } = await npmStartFailure(async (given) => {
+      ports = given;
+      return env(given);
+    }, EXIT_WITHIN_MS);
+    expect(code, output).toBe(1);
+    expect(output).toContain(line(ports!));
+    expect(output, 'no second error hides the cause').not.toMatch(SECONDARY_ERROR);
+    expect(ms).toBeLessThan(EXIT_WITHIN_MS);
+    for (const name of ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'METRICS_PORT'] as const) {
+      expect(await isListening(ports![name]), `${name} ${ports![name]} still listening`).toBe(false);
+    }
+  }, EXIT_WITHIN_MS + 30_000);
+});
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
