@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
@@ -41,6 +42,14 @@ export class DevServerStartError extends Error {
 }
 
 const HOST = '127.0.0.1';
+/**
+ * On Linux the kernel sends the server SIGTERM when the process that started it dies, however it
+ * dies (kill -9 included), so no dev server outlives `npm start` or a test run. `setpriv` is
+ * util-linux's, on every Debian; elsewhere the server is started without it and `stop()` (or the
+ * exit hook below) is what ends it.
+ */
+const SETPRIV = '/usr/bin/setpriv';
+const PARENT_DEATH_SIGNAL = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'TERM', '--'] : [];
 const OUTPUT_TAIL_CHARS = 8_000;
 const PORT_ATTEMPTS = 3;
 
@@ -70,7 +79,8 @@ async function startOnce(cli: string, options: DevServerOptions): Promise<DevSer
   const namespace = options.namespace ?? 'default';
   const address = `${HOST}:${port}`;
 
-  const child = spawn(cli, startDevArgs({ ...options, port, uiPort, namespace }), {
+  const [command, ...args] = [...PARENT_DEATH_SIGNAL, cli, ...startDevArgs({ ...options, port, uiPort, namespace })];
+  const child = spawn(command!, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
     // server must outlive the worker's drain (a worker whose server died first retries against
