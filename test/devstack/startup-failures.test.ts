@@ -45,6 +45,26 @@ const cases: { name: string; env: (ports: DemoPorts) => Promise<Record<string, s
     env: () => ({ TEMPORAL_ADDRESS: '127.0.0.1:1' }),
     line: () => 'cannot reach Temporal at 127.0.0.1:1 (TEMPORAL_ADDRESS): connection refused; is the server running?',
   },
+  {
+    name: 'the venue file does not exist',
+    env: () => ({ VENUE_CONFIG: '/nonexistent/venue.yaml' }),
+    line: () => '/nonexistent/venue.yaml: cannot read the venue file (ENOENT)',
+  },
+  {
+    name: 'the secrets file cannot be read',
+    env: () => ({ SHOWCTL_SECRETS_FILE: '/nonexistent/secrets.yaml' }),
+    line: () => '/nonexistent/secrets.yaml: cannot read the secrets file (ENOENT)',
+  },
+  {
+    name: 'a secret the venue names is missing',
+    env: () => ({ SHOWCTL_SECRETS_FILE: '/dev/null' }),
+    line: () => 'secret "DEMO_PJLINK" is not set: looked for environment variable SHOWCTL_SECRET_DEMO_PJLINK, then key "DEMO_PJLINK" in /dev/null',
+  },
+  {
+    name: 'LOG_LEVEL is not a level',
+    env: () => ({ LOG_LEVEL: 'CHATTY' }),
+    line: () => 'environment variable LOG_LEVEL: Invalid option: expected one of "TRACE"|"DEBUG"|"INFO"|"WARN"|"ERROR"',
+  },
 ];
 
 describe('npm start, when it cannot start', () => {
