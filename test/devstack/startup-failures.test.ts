@@ -7,6 +7,7 @@
 import { connect, createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/machine-worker';
+import { temporalAddress } from '../support/temporal';
 import { npmStartFailure, startNpmStart, type DemoPorts } from '../support/npm-start';
 
 /** Starting the dev server and bundling the workflows comes first in some cases: seconds, more on a busy machine. */
@@ -81,6 +82,39 @@ describe('npm start, when it cannot start', () => {
     for (const name of ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'METRICS_PORT'] as const) {
       expect(await isListening(ports![name]), `${name} ${ports![name]} still listening`).toBe(false);
     }
+  }, EXIT_WITHIN_MS + 30_000);
+});
+
+/** The worker and the API alone, as a deployment runs them: the same start-up path, the same lines. */
+const alone = { VENUE_CONFIG: 'config/demo-venue.yaml', SHOWCTL_SECRETS_FILE: 'config/demo-secrets.yaml' };
+const scriptCases: { script: string; name: string; env: (ports: DemoPorts) => Promise<Record<string, string>> | Record<string, string>; line: (ports: DemoPorts) => string }[] = [
+  {
+    script: 'worker',
+    name: 'Temporal is not where TEMPORAL_ADDRESS says',
+    env: () => ({ ...alone, TEMPORAL_ADDRESS: '127.0.0.1:1' }),
+    line: () => 'cannot reach Temporal at 127.0.0.1:1 (TEMPORAL_ADDRESS): connection refused; is the server running?',
+  },
+  {
+    script: 'api',
+    name: 'the API port is taken',
+    env: async (ports) => {
+      await occupy(ports.API_PORT);
+      return { ...alone, TEMPORAL_ADDRESS: temporalAddress(), API_TOKEN: 'a-token-of-16-characters-or-more' };
+    },
+    line: (ports) => `API_PORT ${ports.API_PORT} is already in use (EADDRINUSE): stop what listens there or set API_PORT`,
+  },
+];
+
+describe('npm run worker and npm run api, when they cannot start', () => {
+  it.each(scriptCases)('when npm run $script finds that $name, then it exits 1 with one line saying so', async ({ script, env, line }) => {
+    let ports: DemoPorts | undefined;
+    const { code, output } = await npmStartFailure(async (given) => {
+      ports = given;
+      return env(given);
+    }, EXIT_WITHIN_MS, script);
+    expect(code, output).toBe(1);
+    expect(output).toContain(line(ports!));
+    expect(output.split('\n').filter((printed) => SECONDARY_ERROR.test(printed)), 'no second error hides the cause').toEqual([]);
   }, EXIT_WITHIN_MS + 30_000);
 });
 

@@ -55,14 +55,14 @@ interface Spawned {
 
 type EnvFor = (ports: DemoPorts) => Record<string, string> | Promise<Record<string, string>>;
 
-async function spawnNpmStart(envFor: EnvFor): Promise<Spawned> {
+async function spawnNpmStart(envFor: EnvFor, script = 'start'): Promise<Spawned> {
   const ports = Object.fromEntries(await Promise.all(DEMO_PORT_SETTINGS.map(async (name) => [name, await findFreePort()] as const))) as DemoPorts;
   const env = await envFor(ports);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'show-control-start-'));
   const inherited: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['TEMPORAL_ADDRESS', 'VENUE_CONFIG', 'SHOWCTL_SECRETS_FILE', 'DEMO_TICK', 'API_HOST', 'API_TOKEN']) delete inherited[name];
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [command, ...args] = scripts.start!.split(' ');
+  const [command, ...args] = scripts[script]!.split(' ');
   const child = spawn(command!, args, {
     cwd: ROOT,
     env: {
@@ -82,11 +82,12 @@ async function spawnNpmStart(envFor: EnvFor): Promise<Spawned> {
 }
 
 /**
- * `npm start` expected to fail: resolves once it has exited (or after `timeoutMs`, then killed),
- * with what it printed and the ports it was given; `env` sees them, to take one away.
+ * `npm start` (or another npm script) expected to fail: resolves once it has exited (or after
+ * `timeoutMs`, then killed), with what it printed and the ports it was given; `env` sees them,
+ * to take one away.
  */
-export async function npmStartFailure(envFor: EnvFor, timeoutMs: number) {
-  const spawned = await spawnNpmStart(envFor);
+export async function npmStartFailure(envFor: EnvFor, timeoutMs: number, script = 'start') {
+  const spawned = await spawnNpmStart(envFor, script);
   const { ports } = spawned;
   const startedAt = Date.now();
   const timedOut = sleep(timeoutMs, 'timed out' as const, { ref: false });
