@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator';
-import { machineWorkflowId, syncInventory } from '../../inventory/sync';
-import { statusQuery } from '../../workflows/machine';
+import { machineWorkflowId } from '../../fleet/machines';
+import { syncInventory } from '../../inventory/sync';
+import { statusQuery } from '../../workflows/machine/contract';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, machine, pjlinkDriver } from '../support/specs';
 
