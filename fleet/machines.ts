@@ -103,7 +103,8 @@ export interface RunningMachinesPage {
 /**
  * One page of a runningMachinesQuery listing. The SDK's client.workflow.list() neither starts from
  * a page token nor hands one out, and GET /machines gives its callers Temporal's page tokens as
- * cursors (api/cursor.ts), so this lists through the workflow service and decodes as list() does.
+ * cursors (api/cursor.ts), so this lists through the workflow service and decodes memo and search
+ * attributes itself.
  */
 export async function runningMachinesPage(
   client: Client,

@@ -55,4 +55,21 @@ describe('inventory sync', () => {
       return report.retired.length === 0 && report.unchanged.length === 1;
     });
   });
+
+  it('when the task queue name holds a quote and a backslash, then sync lists the machines it started there and starts none twice', async () => {
+    const taskQueue = `${worker.taskQueue}-o'neil\\stage`;
+    const spec = machine('sync-quoted', pjlinkDriver(simulator.device('sync-a').port), { schedule: ALWAYS_OFF });
+    const sync = () => syncInventory(worker.client, { taskQueue, machines: [spec] });
+    try {
+      expect((await sync()).started).toEqual(['sync-quoted']);
+
+      const listed = await waitFor('visibility to list it', async () => {
+        const report = await sync();
+        return report.unchanged.length === 1 && report;
+      });
+      expect(listed).toEqual({ started: [], updated: [], unchanged: ['sync-quoted'], retired: [] });
+    } finally {
+      await worker.client.workflow.getHandle(machineWorkflowId('sync-quoted')).terminate('test finished');
+    }
+  });
 });
