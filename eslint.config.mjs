@@ -46,6 +46,19 @@ const workflowGlobalsRule = [
   { name: 'process', message: 'Workflow code must not read the environment: pass values in the workflow input.' },
 ];
 
+/**
+ * Outside workflows/, a workflow is its contract (signals, queries, status, ids): the rest of the
+ * package can change shape, or be replayed by an older build, without any caller knowing.
+ */
+const contractOnlyRule = {
+  patterns: [
+    {
+      regex: '(?:^|/)workflows/machine(?:/(?!contract$)|$)',
+      message: 'Outside workflows/, import the machine workflow through workflows/machine/contract.ts.',
+    },
+  ],
+};
+
 export default defineConfig(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'reports/', 'test-results/'] },
   js.configs.recommended,
@@ -54,6 +67,13 @@ export default defineConfig(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['workflows/**', 'domain/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', contractOnlyRule],
     },
   },
   {

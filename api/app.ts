@@ -14,7 +14,6 @@ import { bulkRoutes } from './routes/bulk';
 import { machineRoutes } from './routes/machines';
 import { systemRoutes } from './routes/system';
 import { DEFAULT_TEMPORAL_TIMEOUT_MS } from './temporal-calls';
-import { isSafeLiteral } from './visibility';
 
 export interface AppDeps {
   /** One client for the process; the caller connects it before and closes it after the app. */
@@ -46,13 +45,15 @@ export interface ApiApp {
 export const BODY_LIMIT = '16kb';
 /** How long stop() lets in-flight requests finish before it cuts their connections. */
 const STOP_GRACE_MS = 3_000;
+/** The alphabet of names, ids and enum values: a task queue named otherwise is taken for a configuration mistake. */
+const PLAIN_NAME = /^[A-Za-z0-9._:/-]+$/;
 
 /** Throws ApiConfigurationError without a token (unless localDemo) or with an unusable task queue name. */
 export function createApp(deps: AppDeps): ApiApp {
   const log = deps.log ?? consoleLog;
   const guards = accessGuards(deps);
   if (!deps.token) log.warn('API_TOKEN is not set (local demo): anyone who can reach the API can change every machine');
-  if (!isSafeLiteral(deps.taskQueue)) {
+  if (!PLAIN_NAME.test(deps.taskQueue)) {
     throw new ApiConfigurationError(`task queue name ${JSON.stringify(deps.taskQueue)}: use letters, digits, ".", "_", "-", ":" or "/"`);
   }
   const stopping = new AbortController();

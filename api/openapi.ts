@@ -5,19 +5,8 @@
  */
 import { z } from 'zod';
 import { idField } from '../config/fields';
-import {
-  actorBody,
-  DESIRED_VALUES,
-  HEALTH_VALUES,
-  listQuery,
-  maintenanceBody,
-  MAX_WAIT_MS,
-  MODE_VALUES,
-  mutationQuery,
-  OBSERVED_VALUES,
-  overrideBody,
-  syncBody,
-} from './schemas';
+import { DESIRED_VALUES, HEALTH_VALUES, MODE_VALUES, OBSERVED_VALUES } from '../workflows/machine/contract';
+import { actorBody, listQuery, maintenanceBody, MAX_WAIT_MS, mutationQuery, overrideBody, syncBody } from './schemas';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -264,7 +253,7 @@ const schemas: Record<string, JsonSchema> = {
   },
   MachineStatus: {
     type: 'object',
-    description: 'The machine workflow\'s status query (workflows/machine.ts MachineStatus).',
+    description: 'The machine workflow\'s status query (workflows/machine/contract.ts MachineStatus).',
     required: ['id', 'name', 'group', 'desired', 'desiredSource', 'health', 'mode', 'audit'],
     properties: {
       id: text,

@@ -9,7 +9,7 @@ import {
   reconcileNowSignal,
   setOverrideSignal,
   startMaintenanceSignal,
-} from '../workflows/machine';
+} from '../workflows/machine/contract';
 import { command, type Command } from './control';
 import { actorBody, maintenanceBody, overrideBody, type ActorBody } from './schemas';
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { idField } from '../config/fields';
 import { parseDuration } from '../domain/duration';
+import { DESIRED_VALUES, HEALTH_VALUES, MODE_VALUES, OBSERVED_VALUES } from '../workflows/machine/contract';
 import { fromZodError } from './errors';
 
 const ISO_TIME = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})`;
@@ -97,11 +98,6 @@ export const mutationQuery = z.strictObject({
     .pipe(z.number().max(MAX_WAIT_MS, { error: `expected at most ${MAX_WAIT_MS / 1000}s` }))
     .optional(),
 });
-
-export const HEALTH_VALUES = ['ok', 'failing', 'unknown'] as const;
-export const DESIRED_VALUES = ['on', 'off'] as const;
-export const OBSERVED_VALUES = ['on', 'off', 'warming', 'cooling', 'unknown'] as const;
-export const MODE_VALUES = ['schedule', 'override', 'maintenance'] as const;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: `expected one of ${values.join(', ')}` }).meta({ description: what });

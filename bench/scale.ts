@@ -5,7 +5,7 @@
  *   npm run bench:scale -- --machines 1000 --tick 60s --cycles 3 --out scale.json
  *   npm run bench:scale -- --find-max --tick 10s --cycles 3
  */
-import { DEFAULT_TICKS_PER_RUN } from '../workflows/machine';
+import { DEFAULT_TICKS_PER_RUN } from '../workflows/machine/contract';
 import { FlagError, HelpRequested, parseFlags, usage, type FlagSpec } from './lib/flags';
 import { writeJsonReport } from './lib/report';
 import { findMax, type FindMaxResult } from './scale/find-max';

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Prepares a Temporal namespace for show-control with the Temporal CLI: waits for the cluster,
 # creates the namespace when it is missing and registers the machine search attributes
-# (workflows/search-attributes.ts). Safe to run again: an attribute that exists with the same
+# (workflows/machine/contract.ts). Safe to run again: an attribute that exists with the same
 # type is left as it is; one that exists with another type is an error.
 #
 # docker-compose.yml runs it in temporalio/admin-tools; against any other self-hosted cluster:

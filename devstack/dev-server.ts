@@ -5,7 +5,7 @@ import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { machineSearchAttributes } from '../workflows/search-attributes';
+import { machineSearchAttributes } from '../workflows/machine/contract';
 import { resolveTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {

@@ -2,14 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { MachineSpec } from '../domain/types';
 import { mapLimited, PARALLEL_CALLS } from '../lib/map-limited';
-import { configurationChangedSignal, machineWorkflow, memoOf, retireSignal } from '../workflows/machine';
-import { MachineGroup, MachineId } from '../workflows/search-attributes';
-
-export const WORKFLOW_ID_PREFIX = 'machine-';
-
-export function machineWorkflowId(machineId: string): string {
-  return WORKFLOW_ID_PREFIX + machineId;
-}
+import { machineWorkflowId, runningMachines, startMachine } from '../fleet/machines';
+import { configurationChangedSignal, retireSignal } from '../workflows/machine/contract';
 
 export interface SyncOptions {
   taskQueue: string;
@@ -29,11 +23,11 @@ export interface SyncReport {
 
 /**
  * Makes the running machine workflows match the configuration: starts the missing ones,
- * signals the changed ones and retires the removed ones. Idempotent: starting uses
- * USE_EXISTING, so a stale visibility listing can never create a second workflow for a machine.
+ * signals the changed ones and retires the removed ones. Idempotent: starting a machine that
+ * runs already (a stale listing) answers the running workflow.
  */
 export async function syncInventory(client: Client, options: SyncOptions): Promise<SyncReport> {
-  const running = await runningMachines(client, options.taskQueue);
+  const running = await configHashesOfRunning(client, options.taskQueue);
   const report: SyncReport = { started: [], updated: [], unchanged: [], retired: [] };
   const by = options.by ?? 'inventory sync';
 
@@ -42,18 +36,7 @@ export async function syncInventory(client: Client, options: SyncOptions): Promi
     const workflowId = machineWorkflowId(spec.id);
     const runningHash = running.get(spec.id);
     if (runningHash === undefined) {
-      await client.workflow.start(machineWorkflow, {
-        workflowId,
-        taskQueue: options.taskQueue,
-        args: [{ spec, configHash, ticksPerRun: options.ticksPerRun }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        memo: memoOf(spec, configHash),
-        typedSearchAttributes: [
-          { key: MachineId, value: spec.id },
-          { key: MachineGroup, value: spec.group },
-        ],
-        staticSummary: `${spec.name} (${spec.driver.type} at ${spec.address})`,
-      });
+      await startMachine(client, { taskQueue: options.taskQueue, spec, configHash, ticksPerRun: options.ticksPerRun });
       report.started.push(spec.id);
     } else if (runningHash !== configHash) {
       await client.workflow.getHandle(workflowId).signal(configurationChangedSignal, { spec, configHash });
@@ -74,15 +57,9 @@ export async function syncInventory(client: Client, options: SyncOptions): Promi
 }
 
 /** Running machine workflows of the task queue, by machine id, with the config hash they run. */
-async function runningMachines(client: Client, taskQueue: string): Promise<Map<string, string>> {
-  const running = new Map<string, string>();
-  const query = `WorkflowType = 'machineWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`;
-  for await (const info of client.workflow.list({ query })) {
-    if (!info.workflowId.startsWith(WORKFLOW_ID_PREFIX)) continue;
-    const hash = info.memo?.configHash;
-    running.set(info.workflowId.slice(WORKFLOW_ID_PREFIX.length), typeof hash === 'string' ? hash : '');
-  }
-  return running;
+async function configHashesOfRunning(client: Client, taskQueue: string): Promise<Map<string, string>> {
+  const running = await runningMachines(client, taskQueue);
+  return new Map(running.map(({ id, memo }) => [id, typeof memo?.configHash === 'string' ? memo.configHash : '']));
 }
 
 export function configHashOf(spec: MachineSpec): string {

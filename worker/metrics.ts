@@ -1,5 +1,5 @@
 import { DEVICE_METRICS } from '../activities';
-import { MACHINE_METRICS } from '../workflows/machine-metrics';
+import { MACHINE_METRICS } from '../workflows/machine/contract';
 
 /**
  * Bucket bounds of our histograms, in seconds. The SDK's default bounds are meant for its own

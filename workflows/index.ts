@@ -1,2 +1,2 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
-export { machineWorkflow } from './machine';
+export { machineWorkflow } from './machine/workflow';

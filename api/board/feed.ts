@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { ApiContext } from '../context';
 import { toApiError } from '../errors';
-import { runningMachines, type MachineSummary } from '../visibility';
+import { machineSummaries, type MachineSummary } from '../visibility';
 import { openEventStream, type EventStream } from './event-stream';
 
 export interface MachineFeedOptions {
@@ -147,7 +147,7 @@ export function createMachineFeed(ctx: ApiContext, options: MachineFeedOptions =
     const abortSweep = () => sweep.abort();
     ctx.stopping.addEventListener('abort', abortSweep, { once: true });
     try {
-      const listed = await ctx.client.withAbortSignal(sweep.signal, () => runningMachines(ctx, {}));
+      const listed = await ctx.client.withAbortSignal(sweep.signal, () => machineSummaries(ctx, {}));
       if (failing) ctx.log.info('status board: listing machines works again');
       failing = false;
       const first = lastSweep === undefined;

@@ -11,7 +11,8 @@ import { deliver, waitUntilApplied, type Command, type Delivery } from '../contr
 import { ApiError, toApiError } from '../errors';
 import { OPERATIONS } from '../operations';
 import { groupPath, mutationQuery, parseInput } from '../schemas';
-import { runningMachines, type MachineFilters } from '../visibility';
+import type { MachineFilters } from '../../fleet/machines';
+import { machineSummaries } from '../visibility';
 
 export interface MachineOutcome {
   machine: string;
@@ -55,7 +56,7 @@ export function bulkRoutes(ctx: ApiContext, guards: AccessGuards): Router {
  * two listings finds them, since no machine continues as new twice within seconds.
  */
 async function membersOf(ctx: ApiContext, filters: MachineFilters): Promise<string[]> {
-  const [first, second] = [await runningMachines(ctx, filters), await runningMachines(ctx, filters)];
+  const [first, second] = [await machineSummaries(ctx, filters), await machineSummaries(ctx, filters)];
   return [...new Set([...first, ...second].map((machine) => machine.id))].sort();
 }
 

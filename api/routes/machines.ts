@@ -34,7 +34,7 @@ export function machineRoutes(ctx: ApiContext, guards: AccessGuards): Router {
         'worker_unavailable',
         `no worker answered the status query of ${id}; is a worker polling task queue ${ctx.taskQueue}? Visibility's last record is in "machine"`,
         undefined,
-        { machine: { ...summaryOf(description.workflowId, description.typedSearchAttributes, description.memo), webUiUrl } },
+        { machine: { ...summaryOf({ id, workflowId: description.workflowId, searchAttributes: description.typedSearchAttributes, memo: description.memo }), webUiUrl } },
       );
     }
     res.json({ ...status, workflowId: description.workflowId, webUiUrl });

@@ -2,7 +2,7 @@
  * The scale report: our figures first (the headline fields), the two references beside them,
  * ours as ratios to each, and the issue's targets judged from the figures, plus a printed table.
  */
-import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine';
+import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine/contract';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { formatDuration } from '../../domain/duration';
 import type { LoopFigures } from './measure';

@@ -3,7 +3,7 @@
  * and window length, measured alike. Ours first, then the minimal Temporal loop, then the plain
  * Node loop.
  */
-import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine';
+import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine/contract';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

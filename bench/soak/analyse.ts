@@ -6,7 +6,7 @@
 import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { tickOffsetMs } from '../../domain/tick';
 import type { MachineSpec } from '../../domain/types';
-import { machineWorkflowId } from '../../inventory/sync';
+import { machineWorkflowId } from '../../fleet/machines';
 import type { ActivityRecord, HistoryScan, WorkflowTaskRecord } from '../lib/activity-history';
 import type { DeviceActivity } from '../lib/device-events';
 import { countBy, distributionOf, maxOf, median, type Distribution } from '../lib/stats';

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { ApiConfigurationError } from '../../api/auth';
-import { machineWorkflowId } from '../../inventory/sync';
+import { machineWorkflowId } from '../../fleet/machines';
 import { waitFor } from '../support/machine-worker';
 import { ALWAYS_OFF, machine, pjlinkDriver } from '../support/specs';
 import { connectClient } from '../support/temporal';

@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import { createApp, type AppDeps } from '../../api/app';
 import type { ApiLog } from '../../api/log';
 import type { MachineSpec } from '../../domain/types';
-import { machineWorkflowId, syncInventory } from '../../inventory/sync';
+import { machineWorkflowId, runningMachinesQuery } from '../../fleet/machines';
+import { syncInventory } from '../../inventory/sync';
 import { waitFor } from '../support/machine-worker';
 
 export const TOKEN = 'test-token-0123456789abcdef';
@@ -99,8 +100,7 @@ export function machineFleet(client: Client, taskQueue: string) {
       started.clear();
       await Promise.allSettled(ids.map((id) => client.workflow.getHandle(machineWorkflowId(id)).terminate('test finished')));
       // The next start syncs from visibility: it must not see these as running and try to retire them.
-      const running = `ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`;
-      await waitFor('terminated machines to leave visibility', async () => (await client.workflow.count(running)).count === 0);
+      await waitFor('terminated machines to leave visibility', async () => (await client.workflow.count(runningMachinesQuery(taskQueue))).count === 0);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineSummary } from '../../api/visibility';
-import type { MachineStatus } from '../../workflows/machine';
+import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, machine, pjlinkDriver } from '../support/specs';

@@ -18,9 +18,9 @@ import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { visibilityQuery } from '../../api/visibility';
 import type { ApiLog } from '../../api/log';
 import { startDevServer } from '../../devstack/dev-server';
+import { runningMachinesQuery } from '../../fleet/machines';
 import { launchChromium, type Browser } from '../support/chromium';
 import { seedMachines } from './seed';
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const taskQueue = `board-bench-${randomUUID()}`;
     const seedStart = Date.now();
     await seedMachines(client, { taskQueue, count });
-    while ((await client.workflow.count(visibilityQuery(taskQueue))).count < count) await sleep(200);
+    while ((await client.workflow.count(runningMachinesQuery(taskQueue))).count < count) await sleep(200);
     console.log(`seeded ${count} machine workflows (no worker) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
     let startupListingMs: number | undefined;

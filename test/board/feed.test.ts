@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesEvent, SnapshotEvent } from '../../api/board/feed';
-import { machineWorkflowId } from '../../inventory/sync';
+import { machineWorkflowId } from '../../fleet/machines';
 import { call, quietLog, startApi, TOKEN, type ApiUnderTest } from '../api/support';
 import { waitFor } from '../support/machine-worker';
 import { connectClient, uniqueTaskQueue } from '../support/temporal';

@@ -5,9 +5,9 @@
  */
 import type { Client } from '@temporalio/client';
 import { mapLimited } from '../../lib/map-limited';
-import { configHashOf, machineWorkflowId } from '../../inventory/sync';
-import { machineWorkflow, memoOf } from '../../workflows/machine';
-import { ControlMode, DesiredPower, MachineGroup, MachineHealth, MachineId, ObservedPower } from '../../workflows/search-attributes';
+import { startMachine } from '../../fleet/machines';
+import { configHashOf } from '../../inventory/sync';
+import { ControlMode, DesiredPower, MachineHealth, ObservedPower } from '../../workflows/machine/contract';
 import { machine, pjlinkDriver } from '../support/specs';
 
 export interface SeedOptions {
@@ -43,16 +43,12 @@ export async function seedMachines(client: Client, options: SeedOptions): Promis
       address: `10.${Math.floor(index / 250)}.${index % 250}.10`,
       tickMs: 60_000,
     });
-    const configHash = configHashOf(spec);
     const state = stateOf(index);
-    await client.workflow.start(machineWorkflow, {
-      workflowId: machineWorkflowId(id),
+    await startMachine(client, {
       taskQueue: options.taskQueue,
-      args: [{ spec, configHash }],
-      memo: memoOf(spec, configHash),
-      typedSearchAttributes: [
-        { key: MachineId, value: id },
-        { key: MachineGroup, value: group },
+      spec,
+      configHash: configHashOf(spec),
+      listedAs: [
         { key: DesiredPower, value: state.desired },
         { key: ObservedPower, value: state.observed },
         { key: MachineHealth, value: state.health },

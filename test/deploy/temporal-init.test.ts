@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTemporalCli } from '../../devstack/temporal-cli';
-import { machineSearchAttributes } from '../../workflows/search-attributes';
+import { machineSearchAttributes } from '../../workflows/machine/contract';
 import { temporalAddress } from '../support/temporal';
 import { ROOT } from './compose';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 
 describe('deploy/temporal-init.sh, as the temporal-init service runs it', () => {
-  it('when it runs against a cluster without the namespace, then it creates it with the search attributes of workflows/search-attributes.ts', async () => {
+  it('when it runs against a cluster without the namespace, then it creates it with the search attributes of workflows/machine/contract.ts', async () => {
     await run('sh', [SCRIPT], { env: env() });
 
     const expected = Object.fromEntries(machineSearchAttributes.map(({ name, type }) => [name, `INDEXED_VALUE_TYPE_${type.toUpperCase()}`]));

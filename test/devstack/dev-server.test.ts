@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DevServerStartError, findFreePort, startDevServer, type DevServer } from '../../devstack/dev-server';
-import { machineSearchAttributes } from '../../workflows/search-attributes';
+import { machineSearchAttributes } from '../../workflows/machine/contract';
 
 const running: DevServer[] = [];
 afterEach(async () => {

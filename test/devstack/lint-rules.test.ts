@@ -60,3 +60,24 @@ describe('workflow determinism lint rules', () => {
     expect(await lint('activities/lint-probe.ts', `import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n`)).toEqual([]);
   });
 });
+
+describe('the machine workflow contract lint rule', () => {
+  it('when code outside workflows/ imports a machine workflow file other than the contract, then each import is reported', async () => {
+    const messages = await lint(
+      'api/lint-probe.ts',
+      `import { machineWorkflow } from '../workflows/machine/workflow';\nimport type { MachineState } from '../workflows/machine/machine-state';\n` +
+        `export const run = machineWorkflow;\nexport type State = MachineState;\n`,
+    );
+
+    expect(messages).toHaveLength(2);
+    expect(messages.every((message) => message.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(true);
+  });
+
+  it('when code outside workflows/ imports the contract, then nothing is reported', async () => {
+    expect(await lint('api/lint-probe.ts', `import { statusQuery } from '../workflows/machine/contract';\nexport const query = statusQuery;\n`)).toEqual([]);
+  });
+
+  it('when workflow code imports another file of its package, then nothing is reported', async () => {
+    expect(await lint('workflows/machine/lint-probe.ts', `import { InterruptiblePause } from './interruptible-pause';\nexport const pause = new InterruptiblePause();\n`)).toEqual([]);
+  });
+});

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCallTimeoutMs } from '../../domain/deadline';
 import { loadVenueConfig } from '../../config/load';
-import { statusQuery, type MachineStatus } from '../../workflows/machine';
+import { machineWorkflowId } from '../../fleet/machines';
+import { statusQuery, type MachineStatus } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
 import { waitFor } from '../support/machine-worker';
 import { startNpmStart, type NpmStart } from '../support/npm-start';
@@ -64,7 +65,7 @@ describe('npm start (the demo venue)', () => {
 
   it('when a terminal sends Ctrl-C to its process group while a hung projector is being probed, then the worker drains, the dev server stops last, and it exits 0 quietly within seconds', async () => {
     // At a 2 s tick its failing probe (an activity of two 3 s attempts) is always on the wire.
-    await waitFor('the hung projector probed as an activity', async () => (await start.client.workflow.getHandle('machine-proj-07').query(statusQuery)).consecutiveFailures >= 2, failedChecksWithinMs(hungProjector, 2));
+    await waitFor('the hung projector probed as an activity', async () => (await start.client.workflow.getHandle(machineWorkflowId('proj-07')).query(statusQuery)).consecutiveFailures >= 2, failedChecksWithinMs(hungProjector, 2));
 
     const { code, signal, afterMs, printedAfter } = await start.interrupt();
     expect({ code, signal }, printedAfter).toEqual({ code: 0, signal: null });

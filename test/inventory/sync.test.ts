@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator';
-import { machineWorkflowId, syncInventory } from '../../inventory/sync';
-import { statusQuery } from '../../workflows/machine';
+import { machineWorkflowId } from '../../fleet/machines';
+import { syncInventory } from '../../inventory/sync';
+import { statusQuery } from '../../workflows/machine/contract';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, machine, pjlinkDriver } from '../support/specs';
 
@@ -53,5 +54,23 @@ describe('inventory sync', () => {
       const report = await sync([renamed]);
       return report.retired.length === 0 && report.unchanged.length === 1;
     });
+  });
+
+  // A quote only: the dev server's visibility matches no value holding a backslash, however it is escaped.
+  it('when the task queue name holds a quote, then sync lists the machines it started there and starts none twice', async () => {
+    const taskQueue = `${worker.taskQueue}-o'neil`;
+    const spec = machine('sync-quoted', pjlinkDriver(simulator.device('sync-a').port), { schedule: ALWAYS_OFF });
+    const sync = () => syncInventory(worker.client, { taskQueue, machines: [spec] });
+    try {
+      expect((await sync()).started).toEqual(['sync-quoted']);
+
+      const listed = await waitFor('visibility to list it', async () => {
+        const report = await sync();
+        return report.unchanged.length === 1 && report;
+      });
+      expect(listed).toEqual({ started: [], updated: [], unchanged: ['sync-quoted'], retired: [] });
+    } finally {
+      await worker.client.workflow.getHandle(machineWorkflowId('sync-quoted')).terminate('test finished');
+    }
   });
 });

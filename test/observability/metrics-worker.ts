@@ -9,8 +9,9 @@ import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
 import { findFreePort } from '../../devstack/dev-server';
 import type { MachineSpec } from '../../domain/types';
-import { configHashOf, machineWorkflowId } from '../../inventory/sync';
-import { machineWorkflow, memoOf } from '../../workflows/machine';
+import { machineWorkflowId, startMachine } from '../../fleet/machines';
+import { configHashOf } from '../../inventory/sync';
+import type { MachineWorkflow } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';
 import { bundleWorkflows, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal';
@@ -21,7 +22,7 @@ export interface MetricsWorker {
   metricsUrl: string;
   client: Client;
   taskQueue: string;
-  startMachine(spec: MachineSpec): Promise<WorkflowHandle<typeof machineWorkflow>>;
+  startMachine(spec: MachineSpec): Promise<WorkflowHandle<MachineWorkflow>>;
   /**
    * Shuts the worker down and starts a new one on the same task queue, which takes the running
    * machines over by replaying them, as after a restart. `meanwhile` runs with no worker polling.
@@ -66,14 +67,8 @@ export async function startMetricsWorker(): Promise<MetricsWorker> {
     client,
     taskQueue,
     startMachine(spec) {
-      const configHash = configHashOf(spec);
       started.push(machineWorkflowId(spec.id));
-      return client.workflow.start(machineWorkflow, {
-        workflowId: machineWorkflowId(spec.id),
-        taskQueue,
-        args: [{ spec, configHash }],
-        memo: memoOf(spec, configHash),
-      });
+      return startMachine(client, { taskQueue, spec, configHash: configHashOf(spec) });
     },
     async replaceWorker(meanwhile) {
       current.worker.shutdown();

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_METRICS } from '../../activities';
 import { startSimulator, type Simulator } from '../../simulator';
 import { HISTOGRAM_BUCKETS_SECONDS } from '../../worker/metrics';
-import { MACHINE_METRIC_HELP, MACHINE_METRICS } from '../../workflows/machine-metrics';
-import { retireSignal, startMaintenanceSignal } from '../../workflows/machine';
+import { machineWorkflowId } from '../../fleet/machines';
+import { MACHINE_METRIC_HELP, MACHINE_METRICS, MACHINE_WORKFLOW_TYPE, retireSignal, startMaintenanceSignal } from '../../workflows/machine/contract';
 import { machine, pjlinkDriver } from '../support/specs';
 import { scrape, select, total, type Sample } from './exposition';
 import { eventually, startMetricsWorker, type MetricsWorker } from './metrics-worker';
@@ -36,7 +36,7 @@ beforeAll(async () => {
     const driver = { ...pjlinkDriver(simulator.device(ids[key]).port), timeouts };
     await worker.startMachine(machine(ids[key], driver, { group: groups[key], failingAfter: 2 }));
   }
-  await worker.client.workflow.getHandle(`machine-${ids.maintained}`).signal(startMaintenanceSignal, operator);
+  await worker.client.workflow.getHandle(machineWorkflowId(ids.maintained)).signal(startMaintenanceSignal, operator);
 
   samples = await eventually(
     'every outcome, a failing machine and a tick on the endpoint',
@@ -63,7 +63,7 @@ describe('the worker Prometheus endpoint', () => {
     expect(select(samples, MACHINE_METRICS.checks).length).toBeGreaterThan(0);
     expect(samples.filter((sample) => sample.name.startsWith('temporal_showctl'))).toEqual([]);
     // The TypeScript SDK tags custom series with camelCase names, unlike its own snake_case ones.
-    expect(select(samples, MACHINE_METRICS.checks)[0]?.labels).toMatchObject({ taskQueue: worker.taskQueue, workflowType: 'machineWorkflow' });
+    expect(select(samples, MACHINE_METRICS.checks)[0]?.labels).toMatchObject({ taskQueue: worker.taskQueue, workflowType: MACHINE_WORKFLOW_TYPE });
     expect(select(samples, 'temporal_worker_task_slots_available', { worker_type: 'ActivityWorker', task_queue: worker.taskQueue })).toHaveLength(1);
   });
 
@@ -136,7 +136,7 @@ describe('the worker Prometheus endpoint', () => {
   });
 
   it('when a failing machine retires, then its failing series drops to 0 instead of alerting forever', async () => {
-    await worker.client.workflow.getHandle(`machine-${ids.hung}`).signal(retireSignal, operator);
+    await worker.client.workflow.getHandle(machineWorkflowId(ids.hung)).signal(retireSignal, operator);
     await eventually(
       'the retired machine to stop counting as failing',
       async () => total(await scrape(worker.metricsUrl), MACHINE_METRICS.failing, { machine_id: ids.hung }) === 0,

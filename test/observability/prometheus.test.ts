@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machineWorkflowId } from '../../fleet/machines';
 import { startSimulator, type Simulator } from '../../simulator';
-import { startMaintenanceSignal } from '../../workflows/machine';
+import { startMaintenanceSignal } from '../../workflows/machine/contract';
 import { machine, pjlinkDriver } from '../support/specs';
 import { eventually, startMetricsWorker, type MetricsWorker } from './metrics-worker';
 import { startPrometheus, type PrometheusServer } from './prometheus-server';
@@ -77,7 +78,7 @@ describe('a real Prometheus scraping a real worker with the production rules', (
   });
 
   it('when the hung machine goes into maintenance, then its alert stops', async () => {
-    await worker.client.workflow.getHandle(`machine-${hungId}`).signal(startMaintenanceSignal, { by: 'prometheus test', reason: 'muting' });
+    await worker.client.workflow.getHandle(machineWorkflowId(hungId)).signal(startMaintenanceSignal, { by: 'prometheus test', reason: 'muting' });
     await eventually(
       `MachineFailing for ${hungId} to be muted`,
       async () => (await machineFailingAlerts()).every((candidate) => candidate.labels.machine_id !== hungId),

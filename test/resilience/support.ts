@@ -12,9 +12,9 @@ import { simulatorConfigFor, venueFileFor, type BenchDevice } from '../../bench/
 import { loadVenueConfig } from '../../config/load';
 import { nextTickAt, tickOffsetMs } from '../../domain/tick';
 import type { MachineSpec } from '../../domain/types';
-import { machineWorkflowId } from '../../inventory/sync';
+import { machineWorkflowId } from '../../fleet/machines';
 import { startSimulator, type DeviceEvent, type SimulatedDevice, type Simulator } from '../../simulator';
-import { statusQuery, type MachineStatus } from '../../workflows/machine';
+import { statusQuery, type MachineStatus } from '../../workflows/machine/contract';
 
 export const TIMEOUTS = { connectMs: 1_000, responseMs: 1_000 };
 /** Bundling the workflow code at worker start takes seconds, many more on a busy machine. */

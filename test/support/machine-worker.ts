@@ -4,8 +4,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
 import type { MachineSpec } from '../../domain/types';
-import { configHashOf, machineWorkflowId } from '../../inventory/sync';
-import { machineWorkflow, memoOf, statusQuery, type MachineStatus } from '../../workflows/machine';
+import { machineWorkflowId, startMachine } from '../../fleet/machines';
+import { configHashOf } from '../../inventory/sync';
+import { statusQuery, type MachineStatus, type MachineWorkflow } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';
 import { bundleWorkflows, temporalAddress } from './temporal';
@@ -17,7 +18,7 @@ export interface TestWorker {
   client: Client;
   taskQueue: string;
   /** Starts one machine's workflow the way inventory sync does. */
-  startMachine(spec: MachineSpec, ticksPerRun?: number): Promise<WorkflowHandle<typeof machineWorkflow>>;
+  startMachine(spec: MachineSpec, ticksPerRun?: number): Promise<WorkflowHandle<MachineWorkflow>>;
   status(id: string): Promise<MachineStatus>;
   /** Terminates every machine workflow this worker started, so tests do not overlap. */
   terminateMachines(): Promise<void>;
@@ -55,14 +56,8 @@ export async function startTestWorker(secrets: Record<string, string> = {}, opti
     client,
     taskQueue,
     async startMachine(spec, ticksPerRun) {
-      const configHash = configHashOf(spec);
       started.push(machineWorkflowId(spec.id));
-      return client.workflow.start(machineWorkflow, {
-        workflowId: machineWorkflowId(spec.id),
-        taskQueue,
-        args: [{ spec, configHash, ticksPerRun }],
-        memo: memoOf(spec, configHash),
-      });
+      return startMachine(client, { taskQueue, spec, configHash: configHashOf(spec), ticksPerRun });
     },
     status: (id) => client.workflow.getHandle(machineWorkflowId(id)).query(statusQuery),
     terminateMachines,

@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/activity-history';
-import { machineWorkflowId } from '../../inventory/sync';
+import { machineWorkflowId } from '../../fleet/machines';
 import { startSimulator, type Simulator } from '../../simulator';
 import {
   clearOverrideSignal,
   endMaintenanceSignal,
   setOverrideSignal,
   startMaintenanceSignal,
-} from '../../workflows/machine';
+} from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, ALWAYS_ON, FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';

@@ -18,7 +18,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../../devstack/temporal-cli';
 import type { MachineSpec } from '../../../domain/types';
-import type { MachineStatus } from '../../../workflows/machine';
+import type { MachineStatus } from '../../../workflows/machine/contract';
 
 async function main(): Promise<void> {
   const [root, label] = process.argv.slice(2);
@@ -30,8 +30,10 @@ async function main(): Promise<void> {
   const { createMachineWorker } = (await import(from('worker/create-worker'))) as typeof import('../../../worker/create-worker');
   const { createActivities } = (await import(from('activities'))) as typeof import('../../../activities');
   const { createSecretResolver } = (await import(from('config/secrets'))) as typeof import('../../../config/secrets');
-  const { configHashOf, machineWorkflowId } = (await import(from('inventory/sync'))) as typeof import('../../../inventory/sync');
-  const { memoOf } = (await import(from('workflows/machine'))) as typeof import('../../../workflows/machine');
+  // The recorded builds predate fleet/machines.ts: inventory/sync held the id rule, workflows/machine.ts the memo.
+  const { configHashOf, machineWorkflowId } = (await import(from('inventory/sync'))) as typeof import('../../../inventory/sync') &
+    Pick<typeof import('../../../fleet/machines'), 'machineWorkflowId'>;
+  const { memoOf } = (await import(from('workflows/machine'))) as typeof import('../../../workflows/machine/contract');
   const { machine, pjlinkDriver, FAST_TIMEOUTS } = (await import(from('test/support/specs'))) as typeof import('../../support/specs');
 
   const server = await startDevServer();

@@ -7,27 +7,9 @@
  * everything else is labelled by group, which a venue has tens of.
  */
 import { metricMeter, workflowInfo } from '@temporalio/workflow';
-import type { MachineSpec, Power } from '../domain/types';
+import type { MachineSpec, Power } from '../../domain/types';
+import { MACHINE_METRIC_HELP, MACHINE_METRICS } from './contract';
 import type { CheckOutcome } from './machine-state';
-
-export const MACHINE_METRICS = {
-  checks: 'showctl_checks_total',
-  commands: 'showctl_commands_total',
-  tickLateness: 'showctl_tick_lateness_seconds',
-  missedTicks: 'showctl_missed_ticks_total',
-  failing: 'showctl_machine_failing',
-  inMaintenance: 'showctl_machine_in_maintenance',
-} as const;
-
-/** The HELP line of each series; an instrument is its name, unit and description together. */
-export const MACHINE_METRIC_HELP: Record<keyof typeof MACHINE_METRICS, string> = {
-  checks: 'Ticks that checked a machine, by what the check concluded',
-  commands: 'Power commands the workflows decided to send',
-  tickLateness: 'Wake time of a tick minus its planned slot',
-  missedTicks: 'Tick slots skipped because a check overran or no worker ran',
-  failing: '1 while the machine counts as failing, else 0',
-  inMaintenance: '1 while the machine is in maintenance, else 0',
-};
 
 export function recordCheck(spec: MachineSpec, outcome: CheckOutcome): void {
   metricMeter

@@ -1,5 +1,6 @@
-import type { Maintenance, Override } from '../domain/desired-state';
-import type { MachineSpec, ObservedPower, Power } from '../domain/types';
+import type { Maintenance, Override } from '../../domain/desired-state';
+import type { MachineSpec, ObservedPower, Power } from '../../domain/types';
+import type { Health } from './contract';
 
 /** What one tick concluded. */
 export type CheckOutcome = 'in-sync' | 'commanded' | 'transitional' | 'failed' | 'maintenance';
@@ -53,8 +54,6 @@ export interface MachineState {
    */
   probePath?: 'local' | 'activity';
 }
-
-export type Health = 'ok' | 'failing' | 'unknown';
 
 export const AUDIT_LENGTH = 20;
 

@@ -1,0 +1,168 @@
+/**
+ * What a machine workflow understands and publishes: the one module of the workflow that code
+ * outside workflows/ imports. It is loaded both by clients and inside the workflow sandbox, so it
+ * holds definitions only: no Node APIs, nothing heavier than the SDK's message and key definitions.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Maintenance, Override } from '../../domain/desired-state';
+import type { MachineSpec, ObservedPower as ReportedPower, Power } from '../../domain/types';
+import type { AuditEntry, CheckResult, MachineState, Observation } from './machine-state';
+
+// ---- The workflow type and its ids ----
+
+/** The name workflows/index.ts exports the workflow function under, and clients start it by. */
+export const MACHINE_WORKFLOW_TYPE = 'machineWorkflow';
+
+export type MachineWorkflow = (input: MachineWorkflowInput) => Promise<MachineRetired>;
+
+const MACHINE_WORKFLOW_ID_PREFIX = 'machine-';
+
+export function machineWorkflowId(machineId: string): string {
+  return MACHINE_WORKFLOW_ID_PREFIX + machineId;
+}
+
+/** The machine id in a machine workflow's id; undefined for the id of any other workflow. */
+export function machineIdOf(workflowId: string): string | undefined {
+  return workflowId.startsWith(MACHINE_WORKFLOW_ID_PREFIX) ? workflowId.slice(MACHINE_WORKFLOW_ID_PREFIX.length) : undefined;
+}
+
+// ---- Input and result ----
+
+export interface MachineWorkflowInput {
+  spec: MachineSpec;
+  configHash: string;
+  /** Present when continuing as new: the previous run's state. */
+  state?: MachineState;
+  /** Start a fresh run after this many ticks, to keep histories short and readable. */
+  ticksPerRun?: number;
+}
+
+/**
+ * Twenty minutes of one-minute ticks, about 130 events. The worker holds the current run of every
+ * cached workflow in memory, so its memory grows with the run and drops at continue-as-new: over a
+ * soak, 240 ticks a run grew resident memory ~10% per 30 ticks, 20 ticks a run kept it flat
+ * (docs/soak.md). Short runs also open at once in the Web UI.
+ */
+export const DEFAULT_TICKS_PER_RUN = 20;
+
+export interface MachineRetired {
+  id: string;
+  retiredAtMs: number;
+  by: string;
+  reason: string;
+}
+
+// ---- Messages ----
+
+export interface Actor {
+  by: string;
+  reason: string;
+  /** Set by the API so a caller can see in the audit trail that its request was applied. */
+  requestId?: string;
+}
+export interface OverrideRequest extends Actor {
+  power: Power;
+  untilMs?: number;
+}
+export interface MaintenanceRequest extends Actor {
+  untilMs?: number;
+}
+export interface ConfigurationUpdate {
+  spec: MachineSpec;
+  /** Fingerprint of the spec, kept in the memo so inventory sync can tell what changed. */
+  configHash: string;
+}
+
+export const setOverrideSignal = defineSignal<[OverrideRequest]>('setOverride');
+export const clearOverrideSignal = defineSignal<[Actor]>('clearOverride');
+export const startMaintenanceSignal = defineSignal<[MaintenanceRequest]>('startMaintenance');
+export const endMaintenanceSignal = defineSignal<[Actor]>('endMaintenance');
+export const reconcileNowSignal = defineSignal<[Actor]>('reconcileNow');
+export const configurationChangedSignal = defineSignal<[ConfigurationUpdate]>('configurationChanged');
+/** The machine left the venue configuration: finish cleanly. */
+export const retireSignal = defineSignal<[Actor]>('retire');
+
+// ---- Status ----
+
+export const HEALTH_VALUES = ['ok', 'failing', 'unknown'] as const;
+export type Health = (typeof HEALTH_VALUES)[number];
+export const MODE_VALUES = ['schedule', 'override', 'maintenance'] as const;
+export type Mode = (typeof MODE_VALUES)[number];
+export const DESIRED_VALUES = ['on', 'off'] as const satisfies readonly Power[];
+/** What a device last reported, or unknown before its first answer. */
+export const OBSERVED_VALUES = ['on', 'off', 'warming', 'cooling', 'unknown'] as const satisfies readonly (ReportedPower | 'unknown')[];
+
+export interface MachineStatus {
+  id: string;
+  name: string;
+  group: string;
+  address: string;
+  driver: MachineSpec['driver']['type'];
+  desired: Power;
+  desiredSource: 'schedule' | 'override';
+  observed?: Observation;
+  health: Health;
+  mode: Mode;
+  override?: Override;
+  maintenance?: Maintenance;
+  lastCheck?: CheckResult;
+  consecutiveFailures: number;
+  commandsSent: number;
+  missedTicks: number;
+  nextTickMs: number;
+  nextScheduleChangeMs?: number;
+  audit: AuditEntry[];
+}
+export const statusQuery = defineQuery<MachineStatus>('status');
+
+// ---- What it publishes: memo and search attributes for visibility, series for Prometheus ----
+
+export function memoOf(spec: MachineSpec, configHash: string): Record<string, string> {
+  return { name: spec.name, address: spec.address, driver: spec.driver.type, configHash };
+}
+
+/**
+ * Custom search attributes of machine workflows. The dev server registers them at start
+ * (devstack/dev-server.ts) and a production cluster needs them created once
+ * (`temporal operator search-attribute create`).
+ */
+export const MachineId = defineSearchAttributeKey('MachineId', SearchAttributeType.KEYWORD);
+export const MachineGroup = defineSearchAttributeKey('MachineGroup', SearchAttributeType.KEYWORD);
+/** One of DESIRED_VALUES. */
+export const DesiredPower = defineSearchAttributeKey('DesiredPower', SearchAttributeType.KEYWORD);
+/** One of OBSERVED_VALUES. */
+export const ObservedPower = defineSearchAttributeKey('ObservedPower', SearchAttributeType.KEYWORD);
+/** One of HEALTH_VALUES. */
+export const MachineHealth = defineSearchAttributeKey('MachineHealth', SearchAttributeType.KEYWORD);
+/** One of MODE_VALUES. */
+export const ControlMode = defineSearchAttributeKey('ControlMode', SearchAttributeType.KEYWORD);
+
+export const machineSearchAttributes = [
+  MachineId,
+  MachineGroup,
+  DesiredPower,
+  ObservedPower,
+  MachineHealth,
+  ControlMode,
+] as const;
+
+/** The series each machine workflow records on its worker's Prometheus endpoint (workflows/machine/machine-metrics.ts). */
+export const MACHINE_METRICS = {
+  checks: 'showctl_checks_total',
+  commands: 'showctl_commands_total',
+  tickLateness: 'showctl_tick_lateness_seconds',
+  missedTicks: 'showctl_missed_ticks_total',
+  failing: 'showctl_machine_failing',
+  inMaintenance: 'showctl_machine_in_maintenance',
+} as const;
+
+/** The HELP line of each series; an instrument is its name, unit and description together. */
+export const MACHINE_METRIC_HELP: Record<keyof typeof MACHINE_METRICS, string> = {
+  checks: 'Ticks that checked a machine, by what the check concluded',
+  commands: 'Power commands the workflows decided to send',
+  tickLateness: 'Wake time of a tick minus its planned slot',
+  missedTicks: 'Tick slots skipped because a check overran or no worker ran',
+  failing: '1 while the machine counts as failing, else 0',
+  inMaintenance: '1 while the machine is in maintenance, else 0',
+};

@@ -1,0 +1,126 @@
+/**
+ * The two device calls of a tick, probe and command, as activities, and how their failures read.
+ * The probe's patch markers decide which path a replayed run takes: their names and the order
+ * they are checked in are part of every recorded history.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TemporalFailure,
+  TimeoutFailure,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { PowerReading } from '../../activities/drivers/types';
+import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs } from '../../domain/deadline';
+import { nonRetryableDeviceErrors } from '../../domain/device-failures';
+import type { MachineSpec, MachineTarget, Power } from '../../domain/types';
+import type { CheckFailure, MachineState } from './machine-state';
+
+const PROBE_AS_LOCAL_ACTIVITY = 'probe-as-local-activity';
+const PROBE_PATH_BY_LAST_RESULT = 'probe-path-by-last-result';
+
+/**
+ * A machine whose last probe answered is probed by a local activity: one attempt under a short
+ * deadline, inside the tick's one workflow task, one marker in history. When it fails, the same
+ * tick probes again as a regular activity, and so does every tick after until a probe answers:
+ * a failing device call is then an activity task in history, red in the Web UI with its message,
+ * and the workflow task is not held while the device hangs (queries and signals are answered).
+ */
+export async function probe(spec: MachineSpec, state: MachineState, target: MachineTarget): Promise<PowerReading> {
+  if (!patched(PROBE_PATH_BY_LAST_RESULT)) return legacyProbeActivity(spec)(target);
+  if (state.probePath !== 'activity') {
+    try {
+      return await localProbeActivity(spec)(target, { withinMs: LOCAL_PROBE_LIMIT_MS });
+    } catch (err) {
+      const failure = failureOf(err, 'probe');
+      log.info(`${spec.id}: local probe failed, probing again as an activity`, { failureType: failure.type, message: failure.message });
+      state.probePath = 'activity';
+    }
+  }
+  const reading = await probeActivity(spec)(target);
+  state.probePath = 'local';
+  return reading;
+}
+
+/** Commands are rare and change the device: each is a full activity, its own task in the history. */
+export function commandActivity(spec: MachineSpec, power: Power) {
+  return proxyActivities<Activities>(deviceCallOptions(spec, `${DRIVER_LABELS[spec.driver.type]} power ${power} ${spec.id}`)).setPower;
+}
+
+/** Only activity failures are device trouble; anything else is a bug and must fail the workflow task. */
+export function failureOf(err: unknown, step: CheckFailure['step']): CheckFailure {
+  // A local activity's failure arrives unwrapped, a remote one's inside an ActivityFailure.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof TemporalFailure)) throw err;
+  if (cause instanceof ApplicationFailure) return { step, type: cause.type ?? 'Error', message: cause.message };
+  if (cause instanceof TimeoutFailure) {
+    return { step, type: 'ActivityTimeout', message: `activity ${cause.timeoutType} timeout: ${cause.message}` };
+  }
+  return { step, type: cause.name, message: cause.message };
+}
+
+const DRIVER_LABELS: Record<MachineSpec['driver']['type'], string> = {
+  pjlink: 'PJLink',
+  http: 'HTTP',
+  tcp: 'TCP',
+  wol: 'Wake-on-LAN',
+};
+
+/**
+ * Both device calls run under the driver's own deadline, with Temporal's start-to-close timeout a
+ * margin above it as the backstop, and at most two attempts inside the tick (the next tick tries
+ * again anyway).
+ */
+function deviceCallOptions(spec: MachineSpec, summary: string) {
+  return {
+    startToCloseTimeout: deviceCallTimeoutMs(spec.driver),
+    retry: {
+      maximumAttempts: DEVICE_CALL_ATTEMPTS,
+      initialInterval: DEVICE_CALL_RETRY_INTERVAL_MS,
+      backoffCoefficient: 1,
+      nonRetryableErrorTypes: [...nonRetryableDeviceErrors],
+    },
+    summary,
+  };
+}
+
+/**
+ * Every tick of a healthy machine probes, so that probe is a local activity: it runs on the worker
+ * that holds the workflow, inside the tick's one workflow task, and history records one marker
+ * instead of an activity task's three events and a second workflow task. That halves what a
+ * healthy tick costs the Temporal server (BENCHMARKS.md). One attempt, its device call cut at
+ * LOCAL_PROBE_LIMIT_MS, so the workflow task (and any query or signal waiting behind it) is held
+ * for seconds at most, even by a device that accepts and never answers.
+ */
+function localProbeActivity(spec: MachineSpec) {
+  return proxyLocalActivities<Activities>({
+    startToCloseTimeout: localProbeTimeoutMs(spec.driver),
+    retry: { maximumAttempts: 1 },
+    summary: probeSummary(spec),
+  }).probePower;
+}
+
+/** The probe of a machine whose last probe failed: a regular activity with the device call's full bounds. */
+function probeActivity(spec: MachineSpec) {
+  return proxyActivities<Activities>(deviceCallOptions(spec, probeSummary(spec))).probePower;
+}
+
+/**
+ * Runs recorded before the two probe paths replay the probe they were recorded with: a local
+ * activity with two attempts, or (before that) a full activity. Every run started since has the
+ * newer marker; once none of the older runs is left (each continues as new within ticksPerRun),
+ * these become deprecatePatch and then go.
+ */
+function legacyProbeActivity(spec: MachineSpec) {
+  const options = deviceCallOptions(spec, probeSummary(spec));
+  if (!patched(PROBE_AS_LOCAL_ACTIVITY)) return proxyActivities<Activities>(options).probePower;
+  return proxyLocalActivities<Activities>(options).probePower;
+}
+
+function probeSummary(spec: MachineSpec): string {
+  return `${DRIVER_LABELS[spec.driver.type]} probe ${spec.id}`;
+}

@@ -1,0 +1,83 @@
+/** The machine's signal and query handlers: each records who asked, and wakes the loop when the machine should be checked now. */
+import { setHandler, upsertMemo } from '@temporalio/workflow';
+import type { MachineSpec } from '../../domain/types';
+import {
+  clearOverrideSignal,
+  configurationChangedSignal,
+  endMaintenanceSignal,
+  memoOf,
+  reconcileNowSignal,
+  retireSignal,
+  setOverrideSignal,
+  startMaintenanceSignal,
+  statusQuery,
+  type Actor,
+  type MachineRetired,
+} from './contract';
+import type { InterruptiblePause } from './interruptible-pause';
+import { clearMachineHealth } from './machine-metrics';
+import { recordAudit, type MachineState } from './machine-state';
+import { statusOf } from './status';
+
+/** What one run's loop and its handlers share: a message may change any of it between ticks. */
+export interface MachineRun {
+  spec: MachineSpec;
+  configHash: string;
+  readonly state: MachineState;
+  nextTickMs: number;
+  retirement?: MachineRetired;
+}
+
+export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause): void {
+  const { state } = run;
+  /** A message changed what the machine should be: check it now rather than at the next tick. */
+  const wakeUp = () => {
+    state.reconcileRequested = true;
+    pause.interrupt();
+  };
+  const audit = (action: string, actor: Actor) =>
+    recordAudit(state, { atMs: Date.now(), action, by: actor.by, reason: actor.reason, requestId: actor.requestId });
+
+  setHandler(setOverrideSignal, (request) => {
+    state.override = { power: request.power, untilMs: request.untilMs, reason: request.reason, by: request.by, atMs: Date.now() };
+    wakeUp();
+    audit(`override ${request.power}${until(request.untilMs)}`, request);
+  });
+  setHandler(clearOverrideSignal, (actor) => {
+    state.override = undefined;
+    wakeUp();
+    audit('override cleared', actor);
+  });
+  setHandler(startMaintenanceSignal, (request) => {
+    state.maintenance = { untilMs: request.untilMs, reason: request.reason, by: request.by, atMs: Date.now() };
+    wakeUp();
+    audit(`maintenance${until(request.untilMs)}`, request);
+  });
+  setHandler(endMaintenanceSignal, (actor) => {
+    state.maintenance = undefined;
+    wakeUp();
+    audit('maintenance ended', actor);
+  });
+  setHandler(reconcileNowSignal, (actor) => {
+    wakeUp();
+    audit('reconcile now', actor);
+  });
+  setHandler(configurationChangedSignal, (update) => {
+    if (update.configHash === run.configHash) return;
+    if (update.spec.group !== run.spec.group) clearMachineHealth(run.spec);
+    run.spec = update.spec;
+    run.configHash = update.configHash;
+    upsertMemo(memoOf(run.spec, run.configHash));
+    wakeUp();
+    audit('configuration changed', { by: 'inventory sync', reason: `config ${run.configHash.slice(0, 12)}` });
+  });
+  setHandler(retireSignal, (actor) => {
+    run.retirement = { id: run.spec.id, retiredAtMs: Date.now(), by: actor.by, reason: actor.reason };
+    pause.interrupt();
+  });
+  setHandler(statusQuery, () => statusOf(run.spec, state, run.nextTickMs));
+}
+
+function until(untilMs: number | undefined): string {
+  return untilMs === undefined ? '' : ` until ${new Date(untilMs).toISOString()}`;
+}

@@ -1,0 +1,69 @@
+/** The machine's loop: tick on its slots until the run is long enough to continue as new, or the machine is retired. */
+import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import { nextTickAt, quarterSpreadTicksInRun, skippedSlots, tickOffsetMs, ticksInRun } from '../../domain/tick';
+import { DEFAULT_TICKS_PER_RUN, type MachineRetired, type MachineWorkflow, type MachineWorkflowInput } from './contract';
+import { setMessageHandlers, type MachineRun } from './handlers';
+import { InterruptiblePause } from './interruptible-pause';
+import { clearMachineHealth, HealthGauges, recordMissedTicks, recordTickLateness } from './machine-metrics';
+import { initialState, type MachineState } from './machine-state';
+import { reconcile } from './tick';
+
+const EVEN_RUN_SPREAD = 'even-run-spread';
+
+export async function machineWorkflow(input: MachineWorkflowInput): Promise<MachineRetired> {
+  const run: MachineRun = { spec: input.spec, configHash: input.configHash, state: input.state ?? initialState(), nextTickMs: Date.now() };
+  const { state } = run;
+  const ticksPerRun = input.ticksPerRun ?? DEFAULT_TICKS_PER_RUN;
+
+  const pause = new InterruptiblePause();
+  const healthGauges = new HealthGauges();
+  setMessageHandlers(run, pause);
+
+  // Runs recorded before the even spread keep the length they were recorded with.
+  const ticksThisRun = patched(EVEN_RUN_SPREAD)
+    ? ticksInRun(run.spec.id, ticksPerRun, input.state === undefined)
+    : quarterSpreadTicksInRun(run.spec.id, ticksPerRun);
+  let ticks = 0;
+  /** Returns when the run should end; a message cuts its pause short by cancelling the scope it runs in. */
+  const tickUntilRunEnds = async (): Promise<MachineRetired | 'continue-as-new'> => {
+    for (;; ticks++) {
+      if (run.retirement) return run.retirement;
+      if (ticks >= ticksThisRun || workflowInfo().continueAsNewSuggested) return 'continue-as-new';
+      if (!state.reconcileRequested) {
+        run.nextTickMs = nextTickAt(Date.now(), run.spec.tickMs, tickOffsetMs(run.spec.id, run.spec.tickMs));
+        const { nextTickMs } = run;
+        if (state.accountedSlotMs !== undefined) {
+          // Slots skipped because a check overran its tick or the worker was down.
+          const missed = skippedSlots(state.accountedSlotMs, nextTickMs, run.spec.tickMs);
+          state.accountedSlotMs = Math.max(state.accountedSlotMs, nextTickMs - run.spec.tickMs);
+          state.missedTicks += missed;
+          if (missed > 0) recordMissedTicks(run.spec, missed);
+        }
+        const wakeMs = Math.min(nextTickMs, ...upcomingExpiries(state));
+        await pause.sleep(Math.max(1, wakeMs - Date.now()));
+        if (run.retirement) return run.retirement;
+        if (wakeMs === nextTickMs) {
+          state.accountedSlotMs = nextTickMs;
+          recordTickLateness(run.spec, Date.now() - nextTickMs);
+        }
+      }
+      state.reconcileRequested = false;
+      await reconcile(run.spec, state, healthGauges);
+    }
+  };
+
+  const ended = await pause.runInterruptibly(tickUntilRunEnds);
+  await condition(allHandlersFinished);
+  const { spec, configHash } = run;
+  if (ended === 'continue-as-new') return continueAsNew<MachineWorkflow>({ spec, configHash, state, ticksPerRun });
+  clearMachineHealth(spec);
+  log.info('machine retired', { ...ended });
+  return ended;
+}
+
+function upcomingExpiries(state: MachineState): number[] {
+  const now = Date.now();
+  return [state.override?.untilMs, state.maintenance?.untilMs].filter(
+    (untilMs): untilMs is number => untilMs !== undefined && untilMs > now,
+  );
+}
