@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCallTimeoutMs } from '../../domain/deadline';
@@ -7,7 +6,7 @@ import { machineWorkflowId } from '../../fleet/machines';
 import { statusQuery, type MachineStatus } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
 import { waitFor } from '../support/machine-worker';
-import { startNpmStart, type NpmStart } from '../support/npm-start';
+import { isListening, startNpmStart, type NpmStart } from '../support/npm-start';
 
 const DEMO_MACHINES = 22;
 const FAULTY = ['proj-07', 'player-07'];
@@ -78,14 +77,3 @@ describe('npm start (the demo venue)', () => {
     expect(await isListening(start.ports.DEMO_PJLINK_PORT, '127.0.10.1')).toBe(false);
   }, failedChecksWithinMs(hungProjector, 2) + 30_000);
 });
-
-function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

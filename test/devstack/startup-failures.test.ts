@@ -4,11 +4,11 @@
  * and leaves nothing listening on the ports it was given. Killed outright, it takes its dev server
  * and simulated devices with it.
  */
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/machine-worker';
 import { temporalAddress } from '../support/temporal';
-import { npmStartFailure, startNpmStart, type DemoPorts } from '../support/npm-start';
+import { isListening, npmStartFailure, startNpmStart, type DemoPorts } from '../support/npm-start';
 
 /** Starting the dev server and bundling the workflows comes first in some cases: seconds, more on a busy machine. */
 const EXIT_WITHIN_MS = 90_000;
@@ -129,14 +129,3 @@ describe('npm start, when it is killed', () => {
     }
   }, 180_000);
 });
-
-function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
