@@ -2,9 +2,10 @@
  * Five minutes of the demo venue as a new user runs it (`npm start`, its default one-minute tick):
  * the machine an operator most wants to inspect, the hung projector, answers every status read;
  * its failure and the refusing player's are failed activities in history within two ticks; the
- * healthy machines' probes stay local activities; and no workflow task runs long enough for
- * sdk-core to warn about it.
+ * healthy machines' probes stay local activities; no workflow task runs long enough for sdk-core
+ * to warn about it; and the Web UI paints each broken machine's failed probe red.
  */
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { loadVenueConfig } from '../../config/load';
 import { machineWorkflowId } from '../../fleet/machines';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
+import { launchChromium } from '../support/chromium';
+import { backgroundOf, failedActivityRow, historyUrl } from '../support/web-ui';
 import { waitFor } from '../support/machine-worker';
 import { startNpmStart, type NpmStart } from '../support/npm-start';
 
@@ -24,6 +27,8 @@ const RUN_MS = 5 * 60_000;
 const READS = 30;
 /** sdk-core's warning for a workflow task that runs past 5 s: queries and signals wait behind such a task. */
 const LONG_TASK_WARNING = 'TMPRL1104';
+const ARTIFACTS = path.resolve(__dirname, '../../test-results/demo');
+const UI_TIMEOUT_MS = 30_000;
 
 let start: NpmStart;
 let startedAt: number;
@@ -74,6 +79,22 @@ describe('five minutes of the demo venue', () => {
       const healthyActivities = recorded.filter((probe) => ![HUNG, REFUSING].map(machineWorkflowId).includes(probe.workflowId) && !probe.local);
       expect(healthyActivities.map((probe) => probe.workflowId), 'healthy machines probe with local activities only').toEqual([]);
       expect(start.output()).not.toContain(LONG_TASK_WARNING);
+
+      // What an operator sees: each broken machine's failed probe activity, red in the Web UI.
+      const browser = await launchChromium({ viewport: { width: 1920, height: 1080 } });
+      try {
+        const webUi = { uiUrl: `http://127.0.0.1:${start.ports.TEMPORAL_UI_PORT}`, namespace: 'default' };
+        for (const [id, message] of [[HUNG, /no reply within 3000 ms at step "read greeting"/], [REFUSING, /connection refused/]] as const) {
+          await browser.page.goto(await historyUrl(start.client, webUi, id));
+          const row = failedActivityRow(browser.page, message);
+          await row.waitFor({ timeout: UI_TIMEOUT_MS });
+          expect(await backgroundOf(row), `${id}: its failed probe painted red`).toMatchObject({ reddish: true });
+          await mkdir(ARTIFACTS, { recursive: true });
+          await browser.page.screenshot({ path: path.join(ARTIFACTS, `${id}-history.png`) });
+        }
+      } finally {
+        await browser.close();
+      }
     },
     RUN_MS + 180_000,
   );

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
@@ -16,6 +16,7 @@ import { waitFor } from '../support/machine-worker';
 import { machine, pjlinkDriver } from '../support/specs';
 import { bundleWorkflows, uniqueTaskQueue } from '../support/temporal';
 import { launchChromium, type Browser } from '../support/chromium';
+import { backgroundOf, failedActivityRow, historyUrl } from '../support/web-ui';
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-results/web-ui');
 const UI_TIMEOUT_MS = 30_000;
@@ -115,8 +116,8 @@ describe('the Temporal Web UI, as an operator uses it', () => {
   it.each(FAILURES)('when the operator opens $spec.id, then its history shows a failed probe activity, painted red, with the message naming machine, address and step', async ({ spec, message }) => {
     const page = openPage();
     try {
-      await page.goto(await historyUrl(spec.id));
-      const failedProbe = page.getByTestId('event-summary-row').filter({ hasText: 'Activity Task Failed' }).filter({ hasText: message }).first();
+      await page.goto(await historyUrl(client, webUi(), spec.id));
+      const failedProbe = failedActivityRow(page, message);
       await failedProbe.waitFor();
       expect(await backgroundOf(failedProbe), 'the Web UI styles the row as a failure (its red background)').toMatchObject({ reddish: true });
       await failedProbe.evaluate((element) => element.scrollIntoView({ block: 'center' }));
@@ -127,7 +128,7 @@ describe('the Temporal Web UI, as an operator uses it', () => {
 
   it('when the operator opens the healthy machine, then its history has no probe activity and nothing painted red', async () => {
     const page = openPage();
-    await page.goto(await historyUrl(healthy.id));
+    await page.goto(await historyUrl(client, webUi(), healthy.id));
     const rows = page.getByTestId('event-summary-row');
     await rows.filter({ hasText: 'Timer Fired' }).first().waitFor();
     expect(await rows.filter({ hasText: 'Activity Task Scheduled' }).count(), 'probes of a healthy machine are local activities').toBe(0);
@@ -154,26 +155,14 @@ describe('the Temporal Web UI, as an operator uses it', () => {
   }, 120_000);
 });
 
-interface PageGlobals {
-  getComputedStyle(element: unknown): { backgroundColor: string };
-}
-
-async function historyUrl(machineId: string): Promise<string> {
-  const { runId } = await client.workflow.getHandle(machineWorkflowId(machineId)).describe();
-  return `${server.uiUrl}/namespaces/${server.namespace}/workflows/${machineWorkflowId(machineId)}/${runId}/history`;
-}
-
-/** The row's computed background: the Web UI marks failed events with a red one, whatever its class names. */
-async function backgroundOf(row: Locator): Promise<{ color: string; reddish: boolean }> {
-  // Runs in the page; the project's TypeScript has no DOM library.
-  const color = await row.evaluate((element) => (globalThis as unknown as PageGlobals).getComputedStyle(element).backgroundColor);
-  const [r = 0, g = 0, b = 0, alpha = 1] = (color.match(/[\d.]+/g) ?? []).map(Number);
-  return { color, reddish: alpha > 0 && r > 1.5 * g && r > 1.5 * b };
-}
-
 async function anyFrameShows(page: Page, text: string): Promise<boolean> {
   const counts = await Promise.all(page.frames().map((frame) => frame.getByText(text, { exact: true }).count()));
   return counts.some((count) => count > 0);
+}
+
+function webUi(): { uiUrl: string; namespace: string } {
+  if (!server.uiUrl) throw new Error('the dev server runs without its Web UI');
+  return { uiUrl: server.uiUrl, namespace: server.namespace };
 }
 
 function openPage(): Page {
