@@ -44,6 +44,8 @@ export interface SoakFacts {
   /** status.missedTicks of every machine at the start and the end of the window. */
   missedTicksAtStart: Map<string, number>;
   missedTicksAtEnd: Map<string, number>;
+  /** Machines whose workflow was running at the end of the window, asked of each. */
+  runningAtEnd: number;
 }
 
 export interface TickRow {
@@ -130,7 +132,7 @@ export function analyseSoak(facts: SoakFacts): SoakAnalysis {
     rssCriterion(facts.samples),
     hungCriterion(hung),
     healthyCriterion(healthy),
-    runningCriterion(facts.samples, facts.machines.length),
+    runningCriterion(facts.runningAtEnd, facts.machines.length),
     workflowTaskCriterion(tasksInWindow),
   ];
   return {

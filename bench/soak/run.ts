@@ -14,6 +14,7 @@ import { formatDuration } from '../../domain/duration';
 import type { DriverTimeouts } from '../../domain/types';
 import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
+import { mapLimited, PARALLEL_CALLS } from '../../lib/map-limited';
 import { statusQuery } from '../../workflows/machine/contract';
 import { scanActivityHistories } from '../lib/activity-history';
 import { deviceActivityOf, readDeviceEvents } from '../lib/device-events';
@@ -119,6 +120,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       log,
     });
 
+    const runningAtEnd = await runningChains(client, venue.machines.map((spec) => spec.id));
     await worker.stop();
     await simulator.stop();
     log('worker and simulator stopped; reading histories and device events');
@@ -137,6 +139,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       devices: deviceActivityOf(events),
       missedTicksAtStart: window.missedTicksAtStart,
       missedTicksAtEnd: window.missedTicksAtEnd,
+      runningAtEnd,
     });
     return {
       benchmark: 'soak',
@@ -165,6 +168,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await server?.stop();
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Machines whose workflow (its latest run) is running. Asked of each workflow rather than counted
+ * in visibility, where a machine that is continuing as new at that moment can be missing.
+ */
+async function runningChains(client: Client, ids: string[]): Promise<number> {
+  const statuses = await mapLimited(ids, PARALLEL_CALLS, async (id) => (await client.workflow.getHandle(machineWorkflowId(id)).describe()).status.name);
+  return statuses.filter((status) => status === 'RUNNING').length;
 }
 
 interface WindowRun {

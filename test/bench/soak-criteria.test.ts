@@ -73,6 +73,7 @@ function goodRun(): SoakFacts {
     },
     missedTicksAtStart: new Map([['ok-1', 0]]),
     missedTicksAtEnd: new Map([['ok-1', 0]]),
+    runningAtEnd: 2,
   };
 }
 
@@ -129,6 +130,12 @@ describe('soak criteria', () => {
     const timedOutByTemporal = goodRun();
     Object.assign(timedOutByTemporal.activities[2]!, { outcome: 'timed-out', failureType: 'ActivityTimeout' });
     expect(failedCriteria(timedOutByTemporal)).toEqual([expect.stringMatching(/^hung machines/)]);
+  });
+
+  it('when a machine workflow is not running at the end, then the running criterion fails', () => {
+    const facts = goodRun();
+    facts.runningAtEnd = 1;
+    expect(failedCriteria(facts)).toEqual(['every machine workflow still running']);
   });
 
   it('when one workflow task in the window runs past 5 s, then the workflow task criterion fails and names it', () => {
