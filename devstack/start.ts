@@ -19,7 +19,7 @@ import { startSimulator } from '../simulator';
 import { cacheSizeFor, createMachineWorker } from '../worker/create-worker';
 import { installWorkerRuntime, runUntilDrained } from '../worker/runtime';
 import { startDevServer, type DevServer } from './dev-server';
-import { portFailure, runProcess, type Startup } from '../lib/startup';
+import { portFailure, portInUse, runProcess, type Startup } from '../lib/startup';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO_VENUE = path.join(ROOT, 'config/demo-venue.yaml');
@@ -45,6 +45,8 @@ async function main(startup: Startup): Promise<void> {
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
       uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
       dbFile: process.env.TEMPORAL_DB_FILE ?? path.join(ROOT, 'data/temporal.sqlite'),
+    }).catch((error: unknown) => {
+      throw devServerPortFailure(error);
     });
     startup.started('the Temporal dev server', devServer.stop);
     process.env.TEMPORAL_ADDRESS = devServer.address;
@@ -101,6 +103,13 @@ async function main(startup: Startup): Promise<void> {
   // The SDK shuts the worker down on SIGINT/SIGTERM; this resolves once it has drained, and
   // runProcess then stops the rest in reverse order: API, connections, simulator, dev server.
   await running;
+}
+
+/** The CLI says which of its ports it could not bind: "can't set frontend port 7233: ... address already in use". */
+function devServerPortFailure(error: unknown): unknown {
+  const taken = error instanceof Error ? /can't set (frontend|UI) port (\d+): .*address already in use/.exec(error.message) : null;
+  if (!taken) return error;
+  return portInUse(taken[1] === 'UI' ? 'TEMPORAL_UI_PORT' : 'TEMPORAL_PORT', taken[2]!, error);
 }
 
 runProcess(main);

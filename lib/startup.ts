@@ -58,8 +58,12 @@ export function runProcess(main: (startup: Startup) => Promise<void>): void {
  */
 export function portFailure(error: unknown, setting: string, port: number | string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EADDRINUSE') return new StartupError(`${setting} ${port} is already in use (EADDRINUSE): stop what listens there or set ${setting}`, { cause: error });
+  if (code === 'EADDRINUSE') return portInUse(setting, port, error);
   if (code === 'EACCES') return new StartupError(`${setting} ${port} may not be bound by this user (EACCES): choose a port above 1023 or set ${setting}`, { cause: error });
   if (code === 'EADDRNOTAVAIL') return new StartupError(`${setting}: the address is not one of this machine's (EADDRNOTAVAIL)`, { cause: error });
   return error;
+}
+
+export function portInUse(setting: string, port: number | string, cause: unknown): StartupError {
+  return new StartupError(`${setting} ${port} is already in use (EADDRINUSE): stop what listens there or set ${setting}`, { cause });
 }

@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { portInUse } from '../lib/startup';
 import { HISTOGRAM_BUCKETS_SECONDS } from './metrics';
 
 export interface WorkerRuntimeOptions {
@@ -16,13 +17,19 @@ export interface WorkerRuntimeOptions {
  */
 export function installWorkerRuntime(options: WorkerRuntimeOptions): string | undefined {
   const bindAddress = `${options.metricsHost ?? '127.0.0.1'}:${options.metricsPort}`;
-  Runtime.install({
-    logger: new DefaultLogger(options.logLevel, (entry) => console.error(formatLogEntry(entry))),
-    telemetryOptions:
-      options.metricsPort > 0
-        ? { metrics: { prometheus: { bindAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS_SECONDS } } }
-        : undefined,
-  });
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(options.logLevel, (entry) => console.error(formatLogEntry(entry))),
+      telemetryOptions:
+        options.metricsPort > 0
+          ? { metrics: { prometheus: { bindAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS_SECONDS } } }
+          : undefined,
+    });
+  } catch (error) {
+    // sdk-core reports the exporter's bind failure in words, without an errno code.
+    if (error instanceof Error && /Address already in use/i.test(error.message)) throw portInUse('METRICS_PORT', options.metricsPort, error);
+    throw error;
+  }
   return options.metricsPort > 0 ? `http://${bindAddress}/metrics` : undefined;
 }
 
