@@ -21,9 +21,12 @@ const squatters: Server[] = [];
 const occupied = new Set<number>();
 afterAll(() => Promise.all(squatters.map((server) => new Promise((resolve) => server.close(resolve)))));
 
-/** Something else listening on the port, as when a second copy runs. */
+/**
+ * Something else listening on the port, as when a second copy runs. It drops every connection at
+ * once (a dev server's readiness probe connects to it), so closing it never waits for one.
+ */
 async function occupy(port: number): Promise<void> {
-  const server = createServer();
+  const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   squatters.push(server);
   occupied.add(port);
