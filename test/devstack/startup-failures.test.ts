@@ -32,44 +32,34 @@ async function occupy(port: number): Promise<void> {
   occupied.add(port);
 }
 
-const cases: { name: string; env: (ports: DemoPorts) => Promise<Record<string, string>> | Record<string, string>; line: (ports: DemoPorts) => string }[] = [
+interface StartupCase {
+  name: string;
+  env: (ports: DemoPorts) => Promise<Record<string, string>> | Record<string, string>;
+  line: (ports: DemoPorts) => string;
+}
+
+/** Something else already listens on the port that `setting` names. */
+function portTaken(setting: 'API_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'METRICS_PORT', name: string): StartupCase {
+  return {
+    name,
+    env: async (ports) => {
+      await occupy(ports[setting]);
+      return {};
+    },
+    line: (ports) => `${setting} ${ports[setting]} is already in use (EADDRINUSE): stop what listens there or set ${setting}`,
+  };
+}
+
+const cases: StartupCase[] = [
   {
     name: 'the API listens on a public address without a token',
     env: () => ({ API_HOST: '0.0.0.0' }),
     line: () => 'API_HOST is 0.0.0.0 but API_TOKEN is not set: set a token of 16+ characters, or listen on loopback for the local demo',
   },
-  {
-    name: 'the API port is taken',
-    env: async (ports) => {
-      await occupy(ports.API_PORT);
-      return {};
-    },
-    line: (ports) => `API_PORT ${ports.API_PORT} is already in use (EADDRINUSE): stop what listens there or set API_PORT`,
-  },
-  {
-    name: 'the Temporal port is taken',
-    env: async (ports) => {
-      await occupy(ports.TEMPORAL_PORT);
-      return {};
-    },
-    line: (ports) => `TEMPORAL_PORT ${ports.TEMPORAL_PORT} is already in use (EADDRINUSE): stop what listens there or set TEMPORAL_PORT`,
-  },
-  {
-    name: 'the Web UI port is taken',
-    env: async (ports) => {
-      await occupy(ports.TEMPORAL_UI_PORT);
-      return {};
-    },
-    line: (ports) => `TEMPORAL_UI_PORT ${ports.TEMPORAL_UI_PORT} is already in use (EADDRINUSE): stop what listens there or set TEMPORAL_UI_PORT`,
-  },
-  {
-    name: 'the metrics port is taken',
-    env: async (ports) => {
-      await occupy(ports.METRICS_PORT);
-      return {};
-    },
-    line: (ports) => `METRICS_PORT ${ports.METRICS_PORT} is already in use (EADDRINUSE): stop what listens there or set METRICS_PORT`,
-  },
+  portTaken('API_PORT', 'the API port is taken'),
+  portTaken('TEMPORAL_PORT', 'the Temporal port is taken'),
+  portTaken('TEMPORAL_UI_PORT', 'the Web UI port is taken'),
+  portTaken('METRICS_PORT', 'the metrics port is taken'),
   {
     name: 'Temporal is not where TEMPORAL_ADDRESS says',
     env: () => ({ TEMPORAL_ADDRESS: '127.0.0.1:1' }),
@@ -117,7 +107,7 @@ describe('npm start, when it cannot start', () => {
 
 /** The worker and the API alone, as a deployment runs them: the same start-up path, the same lines. */
 const alone = { VENUE_CONFIG: 'config/demo-venue.yaml', SHOWCTL_SECRETS_FILE: 'config/demo-secrets.yaml' };
-const scriptCases: { script: string; name: string; env: (ports: DemoPorts) => Promise<Record<string, string>> | Record<string, string>; line: (ports: DemoPorts) => string }[] = [
+const scriptCases: (StartupCase & { script: string })[] = [
   {
     script: 'worker',
     name: 'Temporal is not where TEMPORAL_ADDRESS says',
