@@ -5,13 +5,13 @@
 #   node dist/simulator/cli.js    the device simulator      = npm run simulator
 ARG NODE_IMAGE=node:20.20.2-slim
 
-# Compiles the processes to dist/ and bundles the workflow code once (devstack/build.ts).
+# Compiles the processes to dist/ and bundles the workflow code once (deploy/build.ts).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx tsx devstack/build.ts --out-dir dist
+RUN npx tsx deploy/build.ts --out-dir dist
 
 FROM ${NODE_IMAGE} AS production-dependencies
 WORKDIR /app

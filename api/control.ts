@@ -10,7 +10,7 @@ import type { SignalDefinition } from '@temporalio/common';
 import { machineWorkflowId } from '../fleet/machines';
 import { statusQuery, type Actor, type MachineStatus } from '../workflows/machine/contract';
 import type { ApiContext } from './context';
-import { mapLimited, PARALLEL_CALLS } from '../lib/map-limited';
+import { mapLimited, PARALLEL_CALLS } from '../fleet/map-limited';
 import { ApiError } from './errors';
 import { withDeadline } from './temporal-calls';
 

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { temporalTarget, temporalUnreachable } from '../config/temporal';
-import { portFailure, runProcess, type Startup } from '../lib/startup';
+import { portFailure, runProcess, type Startup } from '../lifecycle/startup';
 import { createApp } from './app';
 import { apiSettings } from './settings';
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Environment } from '../config/environment';
-import { StartupError } from '../lib/startup';
+import { StartupError } from '../lifecycle/startup';
 import type { AppDeps } from './app';
 
 export interface ApiSettingsOptions {

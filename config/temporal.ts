@@ -1,6 +1,6 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { StartupError } from '../lib/startup';
+import { StartupError } from '../lifecycle/startup';
 
 export interface TemporalTarget {
   connectionOptions: NativeConnectionOptions;

@@ -19,7 +19,7 @@ import { startSimulator } from '../simulator';
 import { cacheSizeFor, createMachineWorker } from '../worker/create-worker';
 import { installWorkerRuntime, runUntilDrained } from '../worker/runtime';
 import { startDevServer, type DevServer } from './dev-server';
-import { portFailure, portInUse, runProcess, type Startup } from '../lib/startup';
+import { portFailure, portInUse, runProcess, type Startup } from '../lifecycle/startup';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO_VENUE = path.join(ROOT, 'config/demo-venue.yaml');

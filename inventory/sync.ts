@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { MachineSpec } from '../domain/types';
-import { mapLimited, PARALLEL_CALLS } from '../lib/map-limited';
+import { mapLimited, PARALLEL_CALLS } from '../fleet/map-limited';
 import { machineWorkflowId, runningMachines, startMachine } from '../fleet/machines';
 import { configurationChangedSignal, retireSignal } from '../workflows/machine/contract';
 

@@ -9,7 +9,7 @@ import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';
 import { temporalTarget, temporalUnreachable } from '../config/temporal';
-import { runProcess, type Startup } from '../lib/startup';
+import { runProcess, type Startup } from '../lifecycle/startup';
 import { cacheSizeFor, createMachineWorker } from './create-worker';
 import { installWorkerRuntime, runUntilDrained } from './runtime';
 

@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
-import { portInUse } from '../lib/startup';
+import { portInUse } from '../lifecycle/startup';
 import { HISTOGRAM_BUCKETS_SECONDS } from './metrics';
 
 export interface WorkerRuntimeOptions {

@@ -5,7 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import type { AccessGuards } from '../auth';
-import { mapLimited, PARALLEL_CALLS } from '../../lib/map-limited';
+import { mapLimited, PARALLEL_CALLS } from '../../fleet/map-limited';
 import type { ApiContext } from '../context';
 import { deliver, waitUntilApplied, type Command, type Delivery } from '../control';
 import { ApiError, toApiError } from '../errors';

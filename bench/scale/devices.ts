@@ -6,9 +6,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readDeviceEvents } from '../lib/device-events';
-import { startSimulatorProcess, type SimulatedDeviceAddress } from '../lib/processes';
-import { simulatorConfigFor, type BenchDevice } from '../lib/venue-files';
+import { readDeviceEvents } from '../../harness/device-events';
+import { startSimulatorProcess, type SimulatedDeviceAddress } from '../../harness/processes';
+import { simulatorConfigFor, type BenchDevice } from '../../harness/venue-files';
 import type { Arrival } from './lateness';
 
 export interface Devices {

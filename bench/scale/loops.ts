@@ -10,7 +10,7 @@ import { findFreePort, startDevServer, type DevServer } from '../../devstack/dev
 import type { MachineSpec, MachineTarget } from '../../domain/types';
 import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
-import { startTsChild, type ManagedChild } from '../lib/child';
+import { startTsChild, type ManagedChild } from '../../harness/child';
 import type { MinimalLoopInput } from './minimal-workflow';
 import type { PlainLoopMachines } from './plain-loop-main';
 

@@ -1,8 +1,8 @@
 /**
  * CPU time and resident memory of the processes under measurement, sampled from /proc over the
- * measured window (bench/lib/proc.ts): what they cost, not what they report.
+ * measured window (harness/proc.ts): what they cost, not what they report.
  */
-import { sampleProcess, type ProcessSample } from '../lib/proc';
+import { sampleProcess, type ProcessSample } from '../../harness/proc';
 
 const MB = 1024 * 1024;
 

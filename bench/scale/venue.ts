@@ -7,8 +7,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadVenueConfig, type VenueConfig } from '../../config/load';
-import type { SimulatedDeviceAddress } from '../lib/processes';
-import { venueFileFor } from '../lib/venue-files';
+import type { SimulatedDeviceAddress } from '../../harness/processes';
+import { venueFileFor } from '../../harness/venue-files';
 
 export function machineIds(count: number): string[] {
   const width = String(count).length;

@@ -7,8 +7,8 @@ import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { tickOffsetMs } from '../../domain/tick';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId } from '../../fleet/machines';
-import type { ActivityRecord, HistoryScan, WorkflowTaskRecord } from '../lib/activity-history';
-import type { DeviceActivity } from '../lib/device-events';
+import type { ActivityRecord, HistoryScan, WorkflowTaskRecord } from '../../harness/activity-history';
+import type { DeviceActivity } from '../../harness/device-events';
 import { countBy, distributionOf, maxOf, median, type Distribution } from '../lib/stats';
 import {
   boundedCriterion,

@@ -3,7 +3,7 @@
  * cannot be judged (missing samples) fails: a soak that did not measure did not pass.
  */
 import { maxOf, median, type Distribution } from '../lib/stats';
-import type { WorkflowTaskRecord } from '../lib/activity-history';
+import type { WorkflowTaskRecord } from '../../harness/activity-history';
 import type { WorkerSample } from './samples';
 
 export interface Criterion {

@@ -4,10 +4,10 @@
  * slots in use), and from Temporal (running workflows, the longest history).
  */
 import type { Client } from '@temporalio/client';
-import { sampleProcess } from '../lib/proc';
+import { sampleProcess } from '../../harness/proc';
 import { scrapeMetrics, sumOf, type MetricSample } from '../lib/prometheus';
-import { requestRuntimeSample } from '../lib/runtime-sample';
-import type { WorkerProcess } from '../lib/processes';
+import { requestRuntimeSample } from '../../harness/runtime-sample';
+import type { WorkerProcess } from '../../harness/processes';
 
 export interface WorkerSample {
   /** Tick boundary index: sample k is taken at the end of tick k-1. */

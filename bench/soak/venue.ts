@@ -6,7 +6,7 @@
  */
 import type { DriverTimeouts } from '../../domain/types';
 import type { DeviceKind, Fault } from '../../simulator';
-import { DEVICE_KINDS, type BenchDevice } from '../lib/venue-files';
+import { DEVICE_KINDS, type BenchDevice } from '../../harness/venue-files';
 
 export type MachineRole = 'healthy' | 'hung' | FaultName;
 

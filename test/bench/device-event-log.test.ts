@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deviceActivityOf, readDeviceEvents } from '../../bench/lib/device-events';
-import { startSimulatorProcess, type SimulatorProcess } from '../../bench/lib/processes';
-import { toYaml } from '../../bench/lib/venue-files';
+import { deviceActivityOf, readDeviceEvents } from '../../harness/device-events';
+import { startSimulatorProcess, type SimulatorProcess } from '../../harness/processes';
+import { toYaml } from '../../harness/venue-files';
 
 let dir: string | undefined;
 let simulator: SimulatorProcess | undefined;

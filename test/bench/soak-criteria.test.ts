@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityRecord, WorkflowTaskRecord } from '../../bench/lib/activity-history';
-import type { DeviceConnection } from '../../bench/lib/device-events';
+import type { ActivityRecord, WorkflowTaskRecord } from '../../harness/activity-history';
+import type { DeviceConnection } from '../../harness/device-events';
 import { analyseSoak, type SoakFacts } from '../../bench/soak/analyse';
 import type { WorkerSample } from '../../bench/soak/samples';
 import { tickOffsetMs } from '../../domain/tick';

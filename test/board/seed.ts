@@ -4,7 +4,7 @@
  * them exactly as it lists a running venue, without a single device or workflow task running.
  */
 import type { Client } from '@temporalio/client';
-import { mapLimited } from '../../lib/map-limited';
+import { mapLimited } from '../../fleet/map-limited';
 import { startMachine } from '../../fleet/machines';
 import { configHashOf } from '../../inventory/sync';
 import { ControlMode, DesiredPower, MachineHealth, ObservedPower } from '../../workflows/machine/contract';

@@ -5,7 +5,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, ENTRY_POINTS, WORKFLOW_BUNDLE_FILE } from '../../devstack/build';
+import { build, ENTRY_POINTS, WORKFLOW_BUNDLE_FILE } from '../../deploy/build';
 import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
 import { startSimulator, type Simulator } from '../../simulator';
@@ -37,7 +37,7 @@ afterAll(async () => {
   await rm(OUT_DIR, { recursive: true, force: true });
 });
 
-describe('npm run build (devstack/build.ts), what the Dockerfile runs', () => {
+describe('npm run build (deploy/build.ts), what the Dockerfile runs', () => {
   it('when the project is built, then every process the image runs is compiled and the workflow bundle lies beside them', () => {
     for (const entry of ENTRY_POINTS) {
       expect(existsSync(path.join(OUT_DIR, entry.replace(/\.ts$/, '.js'))), entry).toBe(true);

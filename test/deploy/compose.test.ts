@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadEnvironment } from '../../config/environment';
-import { ENTRY_POINTS } from '../../devstack/build';
+import { ENTRY_POINTS } from '../../deploy/build';
 import { loadSimulatorConfig } from '../../simulator/config';
 import {
   bindMounts,
@@ -66,7 +66,7 @@ describe('our services run what the npm scripts run', () => {
   it.each(OUR_SERVICES)('when the %s service starts, then it runs the compiled entry of its npm script', (name) => {
     const source = /^node --import tsx (\S+)\.ts$/.exec(scripts[name] ?? '')?.[1];
     expect(source, `npm script "${name}" runs one TypeScript file with node --import tsx`).toBeDefined();
-    expect(ENTRY_POINTS, 'devstack/build.ts compiles it').toContain(`${source}.ts`);
+    expect(ENTRY_POINTS, 'deploy/build.ts compiles it').toContain(`${source}.ts`);
     expect(service(name).image).toBe(OUR_IMAGE);
     expect(commandOf(service(name)).slice(0, 2)).toEqual(['node', `dist/${source}.js`]);
   });
@@ -77,11 +77,11 @@ describe('our services run what the npm scripts run', () => {
     expect(JSON.parse(cmd ?? '[]')).toEqual(commandOf(service('worker')));
   });
 
-  it('when the image is built, then the build compiles with devstack/build.ts and runs as a non-root user on Node 20 slim', () => {
+  it('when the image is built, then the build compiles with deploy/build.ts and runs as a non-root user on Node 20 slim', () => {
     const stages = readRepoFile('Dockerfile').split(/^FROM /m).slice(1);
     const runtime = stages.at(-1) ?? '';
     expect(readRepoFile('Dockerfile')).toMatch(/^ARG NODE_IMAGE=node:20[.\d]*-slim$/m);
-    expect(stages.some((stage) => /^RUN npx tsx devstack\/build\.ts --out-dir dist$/m.test(stage))).toBe(true);
+    expect(stages.some((stage) => /^RUN npx tsx deploy\/build\.ts --out-dir dist$/m.test(stage))).toBe(true);
     expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
     expect(runtime).toMatch(/^USER node$/m);
   });

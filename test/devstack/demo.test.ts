@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/activity-history';
+import { scanActivityHistories, type ActivityRecord } from '../../harness/activity-history';
 import { loadVenueConfig } from '../../config/load';
 import { machineWorkflowId } from '../../fleet/machines';
 import type { MachineStatus } from '../../workflows/machine/contract';

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceActivityOf } from '../../bench/lib/device-events';
-import { sampleProcess, type ProcessSample } from '../../bench/lib/proc';
-import type { WorkerProcess } from '../../bench/lib/processes';
-import { requestRuntimeSample, type RuntimeSample } from '../../bench/lib/runtime-sample';
-import type { BenchDevice } from '../../bench/lib/venue-files';
+import { deviceActivityOf } from '../../harness/device-events';
+import { sampleProcess, type ProcessSample } from '../../harness/proc';
+import type { WorkerProcess } from '../../harness/processes';
+import { requestRuntimeSample, type RuntimeSample } from '../../harness/runtime-sample';
+import type { BenchDevice } from '../../harness/venue-files';
 import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { syncInventory } from '../../inventory/sync';
 import { waitFor } from '../support/machine-worker';

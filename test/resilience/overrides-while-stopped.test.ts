@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineOutcome } from '../../api/routes/bulk';
-import type { WorkerProcess } from '../../bench/lib/processes';
-import type { BenchDevice } from '../../bench/lib/venue-files';
+import type { WorkerProcess } from '../../harness/processes';
+import type { BenchDevice } from '../../harness/venue-files';
 import { syncInventory } from '../../inventory/sync';
 import { startApi, type ApiUnderTest } from '../api/support';
 import { waitFor } from '../support/machine-worker';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/activity-history';
-import type { WorkerProcess } from '../../bench/lib/processes';
-import type { BenchDevice } from '../../bench/lib/venue-files';
+import { scanActivityHistories, type ActivityRecord } from '../../harness/activity-history';
+import type { WorkerProcess } from '../../harness/processes';
+import type { BenchDevice } from '../../harness/venue-files';
 import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { parseDuration } from '../../domain/duration';
 import { STICKY_QUEUE_TIMEOUT } from '../../worker/create-worker';

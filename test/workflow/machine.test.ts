@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { scanActivityHistories, type ActivityRecord } from '../../bench/lib/activity-history';
+import { scanActivityHistories, type ActivityRecord } from '../../harness/activity-history';
 import { machineWorkflowId } from '../../fleet/machines';
 import { startSimulator, type Simulator } from '../../simulator';
 import {

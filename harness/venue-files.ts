@@ -4,9 +4,9 @@
  * Each device gets its own loopback address, like its own host on a venue network.
  */
 import { stringify } from 'yaml';
-import { formatDuration } from '../../domain/duration';
-import type { DriverTimeouts } from '../../domain/types';
-import type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from '../../simulator';
+import { formatDuration } from '../domain/duration';
+import type { DriverTimeouts } from '../domain/types';
+import type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from '../simulator';
 import type { SimulatedDeviceAddress } from './processes';
 
 export const DEVICE_KINDS: readonly DeviceKind[] = ['pjlink', 'http-player', 'tcp-line', 'wol-pc'];

@@ -60,7 +60,7 @@ export interface WorkerProcessOptions {
   taskQueue: string;
   /** 0 turns the Prometheus endpoint off. */
   metricsPort: number;
-  /** Preloads bench/lib/runtime-probe.ts so heap and active resources can be sampled. */
+  /** Preloads harness/runtime-probe.ts so heap and active resources can be sampled. */
   runtimeProbe?: boolean;
   /** More variables, e.g. WORKER_MAX_ACTIVITIES or secrets. */
   env?: NodeJS.ProcessEnv;

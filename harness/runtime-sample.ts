@@ -1,6 +1,6 @@
 /**
  * Heap and active resources of a child process, which /proc cannot see: the child is started
- * with `--require bench/lib/runtime-probe.ts` and an IPC channel, and answers on request.
+ * with `--require harness/runtime-probe.ts` and an IPC channel, and answers on request.
  */
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';

@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { DeviceEvent } from '../../simulator';
+import type { DeviceEvent } from '../simulator';
 
 export interface DeviceConnection {
   device: string;
