@@ -259,15 +259,41 @@ describe('Prometheus of the stack', () => {
     expect(jobs.size).toBeGreaterThan(0);
     for (const job of jobs) expect(scrapeTargets(job ?? '').length, `scrape job ${job}`).toBeGreaterThan(0);
   });
+
+  it('when it scrapes the Temporal server, then the target is the temporal service\'s PROMETHEUS_ENDPOINT port', () => {
+    const endpoint = String(service('temporal').environment?.PROMETHEUS_ENDPOINT ?? '');
+    const port = endpoint.split(':').at(-1);
+    expect(port).toMatch(/^\d+$/);
+    expect(scrapeTargets('temporal-server')).toEqual([`temporal:${port}`]);
+  });
 });
 
 interface PrometheusConfig {
-  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; file_sd_configs?: { files: string[] }[] }[];
 }
 
+/** The targets the stack's Prometheus scrapes for `job`: static ones and those in the target files mounted beside its config. */
 function scrapeTargets(job: string): string[] {
-  const config = parseYaml(readRepoFile('deploy/prometheus.yml')) as PrometheusConfig;
-  return config.scrape_configs.filter((each) => each.job_name === job).flatMap((each) => each.static_configs.flatMap((set) => set.targets));
+  const mounts = bindMounts(service('prometheus'));
+  const mounted = (target: string) => mounts.find((mount) => mount.target === target)?.source;
+  const configFile = mounted('/etc/prometheus/prometheus.yml');
+  if (!configFile) throw new Error('the prometheus service mounts no /etc/prometheus/prometheus.yml');
+  const config = parseYaml(readFileSync(configFile, 'utf8')) as PrometheusConfig;
+  const targetFiles = mounts.filter((mount) => mount.target.startsWith('/etc/prometheus/')).map((mount) => mount.target);
+  return config.scrape_configs
+    .filter((each) => each.job_name === job)
+    .flatMap((each) => [
+      ...(each.static_configs ?? []).flatMap((set) => set.targets),
+      ...(each.file_sd_configs ?? [])
+        .flatMap((sd) => sd.files.map((pattern) => path.posix.join('/etc/prometheus', pattern)))
+        .flatMap((pattern) => targetFiles.filter((file) => globRegex(pattern).test(file)))
+        .flatMap((file) => (parseYaml(readFileSync(mounted(file) as string, 'utf8')) as { targets: string[] }[]).flatMap((set) => set.targets)),
+    ]);
+}
+
+/** Prometheus file_sd patterns use `*` within one path segment only. */
+function globRegex(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
 }
 
 async function promtool(args: string[]): Promise<{ stdout: string }> {
