@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, desiredPower, isInEffect } from '../../domain/desired-state';
+import { desiredPower, isInEffect } from '../../domain/desired-state';
 import { ALWAYS_OFF, schedule } from '../support/specs';
 
 const london = schedule(['09:00-17:00'], 'Europe/London');
@@ -21,18 +21,5 @@ describe('desired power', () => {
   it('when an override has no end, then it stays in effect', () => {
     expect(isInEffect({ ...by }, at('2099-01-01T00:00:00Z'))).toBe(true);
     expect(isInEffect(undefined, 0)).toBe(false);
-  });
-});
-
-describe('decision', () => {
-  it('when the device is warming or cooling, then the controller waits whatever it wants', () => {
-    expect(decide('off', 'warming')).toBe('transitional');
-    expect(decide('on', 'cooling')).toBe('transitional');
-  });
-
-  it('when observed equals desired, then nothing is sent; otherwise a command is', () => {
-    expect(decide('on', 'on')).toBe('in-sync');
-    expect(decide('on', 'off')).toBe('command');
-    expect(decide('off', 'on')).toBe('command');
   });
 });

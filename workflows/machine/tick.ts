@@ -1,76 +1,56 @@
-/** One tick: expire, decide, probe, command, then publish what it found. */
+/** One tick: the device calls, metrics and status around the tick's decision (domain/tick-decision.ts). */
 import { log } from '@temporalio/workflow';
-import { DEVICE_BUSY } from '../../domain/device-failures';
-import { decide, desiredPower, isInEffect } from '../../domain/desired-state';
-import type { MachineSpec, MachineTarget, ObservedPower, Power } from '../../domain/types';
+import { commandFailed, openTick, probeAnswered, probeFailed, type ProbeReading, type TickStart, type TickStep } from '../../domain/tick-decision';
+import type { MachineSpec, MachineTarget } from '../../domain/types';
 import { commandActivity, failureOf, probe } from './device-calls';
 import { recordCheck, recordCommand, type HealthGauges } from './machine-metrics';
-import { healthOf, recordAudit, type CheckFailure, type CheckResult, type MachineState } from './machine-state';
+import { healthOf, recordAudit, type CheckResult, type MachineState } from './machine-state';
 import { publish } from './status';
 
 export async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: HealthGauges): Promise<void> {
-  const now = Date.now();
-  expireControls(state, now);
-  const desired = desiredPower(spec.schedule, state.override, now).power;
+  const opening = openTick(spec.schedule, state, Date.now());
+  Object.assign(state, opening.changes);
+  for (const entry of opening.audit) recordAudit(state, entry);
+  const { tick } = opening;
   try {
-    state.lastCheck = state.maintenance
-      ? { atMs: now, desired, outcome: 'maintenance' }
-      : await check(spec, state, desired, now);
+    state.lastCheck = opening.skipped ?? (await check(spec, state, tick));
     recordCheck(spec, state.lastCheck.outcome);
   } finally {
     const health = healthOf(state, spec);
-    publish(spec, state, desired, health);
+    publish(spec, state, tick.desired, health);
     healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined });
   }
 }
 
-async function check(spec: MachineSpec, state: MachineState, desired: Power, now: number): Promise<CheckResult> {
+async function check(spec: MachineSpec, state: MachineState, tick: TickStart): Promise<CheckResult> {
   const target = targetOf(spec);
-  let reading: { power: ObservedPower; detail: string };
+  let reading: ProbeReading;
   try {
     reading = await probe(spec, state, target);
   } catch (err) {
-    return failed(spec, state, { atMs: now, desired }, failureOf(err, 'probe'));
+    return applyStep(spec, state, probeFailed(state, tick, failureOf(err, 'probe')));
   }
-  state.lastObservation = { power: reading.power, detail: reading.detail, atMs: Date.now() };
-  state.consecutiveFailures = 0;
-  const checked = { atMs: now, desired, observed: reading.power };
-
-  const decision = decide(desired, reading.power);
-  if (decision !== 'command') return { ...checked, outcome: decision };
+  const probed = probeAnswered(state, tick, reading, Date.now());
+  const checked = applyStep(spec, state, probed);
+  const { command } = probed;
+  if (command === undefined) return checked;
+  recordCommand(spec, command);
   try {
-    state.commandsSent++;
-    recordCommand(spec, desired);
-    await commandActivity(spec, desired)(target, desired);
-    return { ...checked, outcome: 'commanded' };
+    await commandActivity(spec, command)(target, command);
+    return checked;
   } catch (err) {
-    const failure = failureOf(err, 'command');
-    if (failure.type === DEVICE_BUSY) return { ...checked, outcome: 'transitional', failure };
-    return failed(spec, state, checked, failure);
+    return applyStep(spec, state, commandFailed(state, checked, failureOf(err, 'command')));
   }
 }
 
-function expireControls(state: MachineState, now: number): void {
-  const system = { by: 'schedule', reason: 'expired' };
-  if (state.override && !isInEffect(state.override, now)) {
-    state.override = undefined;
-    recordAudit(state, { atMs: now, action: 'override expired', ...system });
+/** Writes a step's changes into the state at once, before anything else can run, and returns how the tick ends. */
+function applyStep(spec: MachineSpec, state: MachineState, step: TickStep): CheckResult {
+  Object.assign(state, step.changes);
+  const { outcome, failure } = step.check;
+  if (outcome === 'failed' && failure) {
+    log.info(`${spec.id}: ${failure.step} failed`, { failureType: failure.type, message: failure.message });
   }
-  if (state.maintenance && !isInEffect(state.maintenance, now)) {
-    state.maintenance = undefined;
-    recordAudit(state, { atMs: now, action: 'maintenance expired', ...system });
-  }
-}
-
-function failed(
-  spec: MachineSpec,
-  state: MachineState,
-  checked: Omit<CheckResult, 'outcome'>,
-  failure: CheckFailure,
-): CheckResult {
-  state.consecutiveFailures++;
-  log.info(`${spec.id}: ${failure.step} failed`, { failureType: failure.type, message: failure.message });
-  return { ...checked, outcome: 'failed', failure };
+  return step.check;
 }
 
 function targetOf(spec: MachineSpec): MachineTarget {
