@@ -3,7 +3,7 @@
  * capture names the state, and plain on/off requests. Also serves the Wake-on-LAN driver's
  * HTTP probe and HTTP power-off.
  */
-import type { HttpDriverSpec, HttpProbeSpec, HttpRequestSpec, Power } from '../../domain/types';
+import type { Power } from '../../../domain/types';
 import {
   DeviceAuthError,
   DeviceBusyError,
@@ -12,13 +12,10 @@ import {
   DeviceProtocolError,
   quote,
   type DeviceError,
-} from '../errors';
-import { httpExchange, type HttpReply } from '../net/http-client';
-import { compileRegex, matchState, specOf } from './spec';
-import type { DriverCall, PowerDriver, PowerReading } from './types';
-
-/** How to reach an HTTP device, without what to ask it. */
-export type HttpConnectionSpec = Pick<HttpDriverSpec, 'baseUrl' | 'bearerToken' | 'timeouts' | 'maxResponseBytes'>;
+} from '../../errors';
+import { httpExchange, type HttpReply } from '../../net/http-client';
+import { compileRegex, matchState, specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
+import { httpSteps, type HttpConnectionSpec, type HttpProbeSpec, type HttpRequestSpec } from './spec';
 
 export const httpDriver: PowerDriver = {
   probe(call: DriverCall): Promise<PowerReading> {
@@ -74,6 +71,7 @@ async function send(
   if (request.body !== undefined && !hasHeader('content-type')) headers['content-type'] = 'application/json';
   if (connection.bearerToken) headers.authorization = `Bearer ${call.secrets(connection.bearerToken)}`;
 
+  const steps = httpSteps(connection);
   const reply = await httpExchange({
     url,
     method: request.method,
@@ -81,8 +79,8 @@ async function send(
     body: request.body,
     context,
     signal: call.signal,
-    connectTimeoutMs: connection.timeouts.connectMs,
-    responseTimeoutMs: connection.timeouts.responseMs,
+    connectTimeoutMs: steps.connectMs,
+    responseTimeoutMs: steps.responseMs,
     maxBodyBytes: connection.maxResponseBytes,
   });
   return { reply, context };

@@ -3,7 +3,7 @@
  * on the first command, one POWR exchange, close.
  */
 import { createHash } from 'node:crypto';
-import type { ObservedPower, PjlinkDriverSpec, Power } from '../../domain/types';
+import type { ObservedPower, Power } from '../../../domain/types';
 import {
   DeviceAuthError,
   DeviceBusyError,
@@ -11,10 +11,10 @@ import {
   DeviceConfigError,
   DeviceProtocolError,
   quote,
-} from '../errors';
-import { LineClient } from '../net/line-client';
-import { specOf } from './spec';
-import type { DriverCall, PowerDriver, PowerReading } from './types';
+} from '../../errors';
+import { LineClient } from '../../net/line-client';
+import { specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
+import { pjlinkSteps, type PjlinkDriverSpec } from './spec';
 
 /** The spec caps a line at 136 bytes; greeting plus one reply fit well within this. */
 const maxBytesPerConnection = 512;
@@ -52,21 +52,20 @@ async function exchange(
 ): Promise<{ reply: string; context: DeviceCallContext }> {
   const spec = specOf(call.target, 'pjlink');
   const context = new DeviceCallContext(call.target, `${spec.host}:${spec.port}`);
+  const steps = pjlinkSteps(spec);
   const client = new LineClient({
     host: spec.host,
     port: spec.port,
     context,
     signal: call.signal,
-    connectTimeoutMs: spec.timeouts.connectMs,
-    responseTimeoutMs: spec.timeouts.responseMs,
     receiveTerminator: '\r',
     maxBytes: maxBytesPerConnection,
   });
   try {
-    await client.connect();
-    const greeting = (await client.readLine('read greeting')).trim();
+    await client.connect(steps.connectMs);
+    const greeting = (await client.readLine('read greeting', steps.greetingMs)).trim();
     const digest = authDigest(call, spec, context, greeting);
-    const reply = (await client.request(`${digest}${command}\r`, step)).trim();
+    const reply = (await client.request(`${digest}${command}\r`, step, steps.replyMs)).trim();
     if (reply.toUpperCase() === 'PJLINK ERRA') {
       throw context.error(DeviceAuthError, 'authenticate', 'password rejected (PJLINK ERRA)');
     }
