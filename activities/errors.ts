@@ -53,34 +53,22 @@ export class DeviceError extends Error {
 }
 
 /** Refused, reset, name resolution failed, or no connection within the connect deadline. */
-export class DeviceUnreachableError extends DeviceError {
-  override name = DEVICE_UNREACHABLE;
-}
+export class DeviceUnreachableError extends DeviceError { override name = DEVICE_UNREACHABLE; }
 
 /** Connected, but no complete reply within the response deadline. */
-export class DeviceTimeoutError extends DeviceError {
-  override name = DEVICE_TIMEOUT;
-}
+export class DeviceTimeoutError extends DeviceError { override name = DEVICE_TIMEOUT; }
 
 /** Garbage, an unexpected or oversized reply, or a device-reported command error. */
-export class DeviceProtocolError extends DeviceError {
-  override name = DEVICE_PROTOCOL;
-}
+export class DeviceProtocolError extends DeviceError { override name = DEVICE_PROTOCOL; }
 
 /** The device rejected our credentials; retrying with the same ones cannot help. */
-export class DeviceAuthError extends DeviceError {
-  override name = DEVICE_AUTH;
-}
+export class DeviceAuthError extends DeviceError { override name = DEVICE_AUTH; }
 
 /** The device is warming up or cooling down and refuses commands until it is done. */
-export class DeviceBusyError extends DeviceError {
-  override name = DEVICE_BUSY;
-}
+export class DeviceBusyError extends DeviceError { override name = DEVICE_BUSY; }
 
 /** The machine's driver configuration cannot work (bad MAC, bad regex, missing password). */
-export class DeviceConfigError extends DeviceError {
-  override name = DEVICE_CONFIG;
-}
+export class DeviceConfigError extends DeviceError { override name = DEVICE_CONFIG; }
 
 type DeviceErrorClass = new (details: DeviceErrorDetails) => DeviceError;
 

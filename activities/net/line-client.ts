@@ -26,6 +26,21 @@ export interface LineClientOptions {
 
 const defaults = { receiveTerminator: '\r\n', maxBytes: 4096 };
 
+/** Connects within `connectTimeoutMs`, lets `talk` use the connection, and destroys it however that ends. */
+export async function withLineConnection<T>(
+  options: LineClientOptions,
+  connectTimeoutMs: number,
+  talk: (client: LineClient) => Promise<T>,
+): Promise<T> {
+  const client = new LineClient(options);
+  try {
+    await client.connect(connectTimeoutMs);
+    return await talk(client);
+  } finally {
+    client.destroy();
+  }
+}
+
 /**
  * One short-lived TCP connection to a line-based device: connect, exchange a few lines, destroy.
  * Every wait has its own deadline (the step's budget from the driver's spec, counted from the

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { httpDriver as http } from '../../activities/drivers/http/client';
 import type { HttpDriverSpec, HttpProbeSpec } from '../../activities/drivers/http/spec';
 import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceConfigError,
-  DeviceError,
-  DeviceProtocolError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-} from '../../activities/errors';
+import { DeviceAuthError, DeviceBusyError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, secretsFrom, target, timed, useSimulator } from './support';
 
 const simulator = useSimulator({

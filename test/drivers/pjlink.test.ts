@@ -3,15 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pjlinkDriver as pjlink } from '../../activities/drivers/pjlink/client';
 import type { PjlinkDriverSpec } from '../../activities/drivers/pjlink/spec';
 import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceConfigError,
-  DeviceError,
-  DeviceProtocolError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-} from '../../activities/errors';
+import { DeviceAuthError, DeviceBusyError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { SecretMissingError } from '../../config/secrets';
 import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, secretsFrom, target, timed, useSimulator } from './support';
 

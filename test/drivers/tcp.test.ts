@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { tcpDriver as tcp } from '../../activities/drivers/tcp/client';
 import type { TcpLineDriverSpec } from '../../activities/drivers/tcp/spec';
-import {
-  DeviceConfigError,
-  DeviceError,
-  DeviceProtocolError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-} from '../../activities/errors';
+import { DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, target, timed, useSimulator } from './support';
 
 const simulator = useSimulator({

@@ -4,15 +4,7 @@
  * HTTP probe and HTTP power-off.
  */
 import type { Power } from '../../../domain/types';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceCallContext,
-  DeviceConfigError,
-  DeviceProtocolError,
-  quote,
-  type DeviceError,
-} from '../../errors';
+import { DeviceAuthError, DeviceBusyError, DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote, type DeviceError } from '../../errors';
 import { httpExchange, type HttpReply } from '../../net/http-client';
 import { compileRegex, matchState, specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
 import { httpSteps, type HttpConnectionSpec, type HttpProbeSpec, type HttpRequestSpec } from './spec';
@@ -29,11 +21,7 @@ export const httpDriver: PowerDriver = {
   },
 };
 
-export async function probeHttp(
-  call: DriverCall,
-  connection: HttpConnectionSpec,
-  probe: HttpProbeSpec,
-): Promise<PowerReading> {
+export async function probeHttp(call: DriverCall, connection: HttpConnectionSpec, probe: HttpProbeSpec): Promise<PowerReading> {
   const { reply, context } = await send(call, connection, probe);
   const step = 'read state';
   const detail = describeReply(reply);
@@ -48,11 +36,7 @@ export async function probeHttp(
 }
 
 /** Sends a command; any 2xx is success. */
-export async function commandHttp(
-  call: DriverCall,
-  connection: HttpConnectionSpec,
-  request: HttpRequestSpec,
-): Promise<{ detail: string }> {
+export async function commandHttp(call: DriverCall, connection: HttpConnectionSpec, request: HttpRequestSpec): Promise<{ detail: string }> {
   const { reply, context } = await send(call, connection, request);
   if (reply.status < 200 || reply.status >= 300) throw statusError(context, 'check status', reply);
   return { detail: describeReply(reply) };

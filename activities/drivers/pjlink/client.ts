@@ -4,15 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ObservedPower, Power } from '../../../domain/types';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceCallContext,
-  DeviceConfigError,
-  DeviceProtocolError,
-  quote,
-} from '../../errors';
-import { LineClient } from '../../net/line-client';
+import { DeviceAuthError, DeviceBusyError, DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
+import { withLineConnection } from '../../net/line-client';
 import { specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
 import { pjlinkSteps, type PjlinkDriverSpec } from './spec';
 
@@ -45,24 +38,12 @@ export const pjlinkDriver: PowerDriver = {
   },
 };
 
-async function exchange(
-  call: DriverCall,
-  command: string,
-  step: string,
-): Promise<{ reply: string; context: DeviceCallContext }> {
+async function exchange(call: DriverCall, command: string, step: string): Promise<{ reply: string; context: DeviceCallContext }> {
   const spec = specOf(call.target, 'pjlink');
   const context = new DeviceCallContext(call.target, `${spec.host}:${spec.port}`);
   const steps = pjlinkSteps(spec);
-  const client = new LineClient({
-    host: spec.host,
-    port: spec.port,
-    context,
-    signal: call.signal,
-    receiveTerminator: '\r',
-    maxBytes: maxBytesPerConnection,
-  });
-  try {
-    await client.connect(steps.connectMs);
+  const options = { host: spec.host, port: spec.port, context, signal: call.signal, receiveTerminator: '\r', maxBytes: maxBytesPerConnection };
+  return withLineConnection(options, steps.connectMs, async (client) => {
     const greeting = (await client.readLine('read greeting', steps.greetingMs)).trim();
     const digest = authDigest(call, spec, context, greeting);
     const reply = (await client.request(`${digest}${command}\r`, step, steps.replyMs)).trim();
@@ -70,9 +51,7 @@ async function exchange(
       throw context.error(DeviceAuthError, 'authenticate', 'password rejected (PJLINK ERRA)');
     }
     return { reply, context };
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** The prefix of the first command: empty without authentication, else md5(random + password). */

@@ -12,7 +12,7 @@
  */
 import type { Power } from '../../../domain/types';
 import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
-import { LineClient } from '../../net/line-client';
+import { withLineConnection } from '../../net/line-client';
 import { compileRegex, matchState, specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
 import { tcpSteps, type TcpConnectionSpec, type TcpExchangeSpec } from './spec';
 
@@ -38,11 +38,7 @@ export const tcpDriver: PowerDriver = {
 };
 
 /** Sends the exchange's command; the reply line must match its `expect` regex. */
-export async function commandTcp(
-  call: DriverCall,
-  connection: TcpConnectionSpec,
-  exchange: TcpExchangeSpec,
-): Promise<{ detail: string }> {
+export async function commandTcp(call: DriverCall, connection: TcpConnectionSpec, exchange: TcpExchangeSpec): Promise<{ detail: string }> {
   const context = contextFor(call, connection);
   const expected = compileRegex(context, exchange.expect, 'compile expect regex');
   const line = await exchangeLine(call, connection, context, exchange.send);
@@ -73,21 +69,11 @@ async function exchangeLine(
   }
   const banner = connection.banner === undefined ? undefined : compileRegex(context, connection.banner, 'compile banner regex');
   const steps = tcpSteps(connection);
-  const client = new LineClient({
-    host: connection.host,
-    port: connection.port,
-    context,
-    signal: call.signal,
-    receiveTerminator: connection.receiveTerminator,
-    maxBytes: connection.maxResponseBytes,
-  });
-  try {
-    await client.connect(steps.connectMs);
+  const { host, port, receiveTerminator, maxResponseBytes: maxBytes } = connection;
+  return withLineConnection({ host, port, context, signal: call.signal, receiveTerminator, maxBytes }, steps.connectMs, async (client) => {
     if (banner) await client.awaitLine(banner, 'await banner', steps.greetingMs);
     else await client.listen(steps.greetingMs, 'await banner');
     client.discardLines();
-    return await client.request(command + connection.sendTerminator, replyStep(command), steps.replyMs);
-  } finally {
-    client.destroy();
-  }
+    return client.request(command + connection.sendTerminator, replyStep(command), steps.replyMs);
+  });
 }

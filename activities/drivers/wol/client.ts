@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Power } from '../../../domain/types';
 import { DeviceCallContext, DeviceConfigError, DeviceTimeoutError, DeviceUnreachableError } from '../../errors';
-import { LineClient } from '../../net/line-client';
+import { withLineConnection } from '../../net/line-client';
 import { settle } from '../../net/settle';
 import { describeSocketError, errorCode } from '../../net/socket-errors';
 import { commandHttp, probeHttp } from '../http/client';
@@ -46,22 +46,15 @@ async function probeTcpConnect(
   probe: Extract<WolProbeSpec, { type: 'tcp-connect' }>,
 ): Promise<PowerReading> {
   const address = `${probe.host}:${probe.port}`;
-  const client = new LineClient({
-    host: probe.host,
-    port: probe.port,
-    context: new DeviceCallContext(call.target, address),
-    signal: call.signal,
-  });
+  const options = { host: probe.host, port: probe.port, context: new DeviceCallContext(call.target, address), signal: call.signal };
   try {
-    await client.connect(probe.timeouts.connectMs);
+    await withLineConnection(options, probe.timeouts.connectMs, async () => undefined);
     return { power: 'on', detail: `${address} accepted a connection` };
   } catch (error) {
     if (error instanceof DeviceUnreachableError && meansPoweredOff(error)) {
       return { power: 'off', detail: `${address}: ${error.problem}` };
     }
     throw error;
-  } finally {
-    client.destroy();
   }
 }
 
