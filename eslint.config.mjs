@@ -76,6 +76,17 @@ const contractOnlyRule = {
   ],
 };
 
+/** The simulator is a device's side of each protocol, written from the protocol's spec, so it cannot share a driver's mistake. */
+const simulatorImportRule = {
+  patterns: [
+    ...contractOnlyRule.patterns,
+    {
+      regex: '^(?:\\.\\./)+(?:activities|workflows|domain)(?:/|$)',
+      message: 'The simulator implements each protocol from its spec: it imports no driver or product code.',
+    },
+  ],
+};
+
 export default defineConfig(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'reports/', 'test-results/'] },
   js.configs.recommended,
@@ -91,6 +102,12 @@ export default defineConfig(
     ignores: ['workflows/**', 'domain/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', contractOnlyRule],
+    },
+  },
+  {
+    files: ['simulator/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', simulatorImportRule],
     },
   },
   {

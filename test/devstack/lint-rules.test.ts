@@ -126,3 +126,16 @@ describe('the driver spec lint rules', () => {
     expect(messages).toEqual([expect.stringMatching(/^no-restricted-globals: .*setTimeout/)]);
   });
 });
+
+describe('the simulator lint rule', () => {
+  it('when simulator code imports a driver, its spec or domain code, even as a type, then each import is reported', async () => {
+    const messages = await lint(
+      'simulator/devices/lint-probe.ts',
+      `import { pjlinkDriver } from '../../activities/drivers/pjlink/client';\nimport type { PjlinkDriverSpec } from '../../activities/drivers/pjlink/spec';\n` +
+        `import type { Power } from '../../domain/types';\nexport const all = [pjlinkDriver];\nexport type Both = [PjlinkDriverSpec, Power];\n`,
+    );
+
+    expect(messages).toHaveLength(3);
+    expect(messages.every((message) => message.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(true);
+  });
+});
