@@ -5,10 +5,10 @@
  * Banner rule: many such devices greet each new connection with one or more unsolicited lines.
  * With `banner` configured (a regex of the greeting's last line) the driver waits for that line,
  * up to the response timeout, so a device slow to greet is still read right. Without it, the
- * driver listens for a short window (`tcpSteps`' greeting, at most 100 ms) and ignores what came. In
- * both cases the first complete line after the command is the reply and must match, so a device
- * that talks out of turn, or greets later than the window, fails loudly (DeviceProtocolError
- * quoting the line) instead of being misread.
+ * driver listens for a short window (the greeting step of `tcpSteps`, at most 100 ms) and ignores
+ * what came. In both cases the first complete line after the command is the reply and must
+ * match, so a device that talks out of turn, or greets later than the window, fails loudly
+ * (DeviceProtocolError quoting the line) instead of being misread.
  */
 import type { Power } from '../../../domain/types';
 import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
