@@ -1,7 +1,8 @@
 /**
  * The driver families by their venue-file `type`, as workflow code may see them (lint keeps this
- * file and every family's spec.ts workflow-safe): one line per family here, in schemas.ts (the
- * venue file) and in index.ts (the clients).
+ * file and every family's spec.ts workflow-safe). A family is its spec in the DriverSpec union and
+ * one line in the table here, and one line each in schemas.ts (the venue file) and index.ts (the
+ * clients); docs/drivers.md.
  */
 import { httpFamily, type HttpDriverSpec } from './http/spec';
 import { pjlinkFamily, type PjlinkDriverSpec } from './pjlink/spec';
