@@ -17,6 +17,12 @@ const WORKER_SIDE_MESSAGE =
 
 /** The only top-level folders whose code may run inside a workflow; everything else is worker- or host-side. */
 const WORKFLOW_SAFE_FOLDERS = ['workflows', 'domain'];
+/**
+ * Outside those folders, the driver families' specs (types, deadlines, labels) and their registry are
+ * workflow code too: the workflow reads a machine's deadline and label from them.
+ */
+const DRIVER_SPEC_FILES = ['activities/drivers/specs.ts', 'activities/drivers/*/spec.ts'];
+const DRIVER_SPEC_MODULE = 'activities/drivers/(?:specs|[^./][^/]*/spec)';
 const WORKER_SIDE_PACKAGES = ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/envconfig'];
 
 const workflowImportRule = {
@@ -29,9 +35,20 @@ const workflowImportRule = {
   patterns: [
     { group: ['node:*'], message: NODE_BUILTIN_MESSAGE },
     {
-      // Any relative import that climbs to the top level and enters a folder other than these.
-      regex: `^(?:\\.\\./)+(?!(?:${WORKFLOW_SAFE_FOLDERS.join('|')})(?:/|$))[^./]`,
+      // Any relative import that climbs to the top level and enters a folder other than these, or a driver spec.
+      regex: `^(?:\\.\\./)+(?!(?:${WORKFLOW_SAFE_FOLDERS.join('|')})(?:/|$)|${DRIVER_SPEC_MODULE}$)[^./]`,
       message: WORKER_SIDE_MESSAGE,
+      allowTypeImports: true,
+    },
+  ],
+};
+
+/** A driver spec imports other driver specs (its family's, shared/, another family's it builds on); anything else only as a type. */
+const driverSpecImportRule = {
+  patterns: [
+    {
+      regex: '^(?!\\.\\.?/(?:[^./][^/]*/)?spec$)',
+      message: 'A driver spec is workflow code: import other driver specs, and anything else as a type only (`import type`).',
       allowTypeImports: true,
     },
   ],
@@ -59,6 +76,17 @@ const contractOnlyRule = {
   ],
 };
 
+/** The simulator is a device's side of each protocol, written from the protocol's spec, so it cannot share a driver's mistake. */
+const simulatorImportRule = {
+  patterns: [
+    ...contractOnlyRule.patterns,
+    {
+      regex: '^(?:\\.\\./)+(?:activities|workflows|domain)(?:/|$)',
+      message: 'The simulator implements each protocol from its spec: it imports no driver or product code.',
+    },
+  ],
+};
+
 export default defineConfig(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'reports/', 'test-results/'] },
   js.configs.recommended,
@@ -77,9 +105,22 @@ export default defineConfig(
     },
   },
   {
+    files: ['simulator/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', simulatorImportRule],
+    },
+  },
+  {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', workflowImportRule],
+      'no-restricted-globals': ['error', ...workflowGlobalsRule],
+    },
+  },
+  {
+    files: DRIVER_SPEC_FILES,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', driverSpecImportRule],
       'no-restricted-globals': ['error', ...workflowGlobalsRule],
     },
   },

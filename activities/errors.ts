@@ -1,8 +1,17 @@
 /**
  * Typed failures of device calls. Temporal turns a thrown error into an ApplicationFailure whose
- * type is the error's `name`, so every class sets `name` to its class name and the retry policy
- * can list the ones retrying cannot fix (`nonRetryableDeviceErrors`).
+ * type is the error's `name`, so every class names itself from domain/device-failures.ts, where
+ * the workflow's retry policy finds the ones retrying cannot fix (`nonRetryableDeviceErrors`).
  */
+import {
+  DEVICE_AUTH,
+  DEVICE_BUSY,
+  DEVICE_CONFIG,
+  DEVICE_ERROR,
+  DEVICE_PROTOCOL,
+  DEVICE_TIMEOUT,
+  DEVICE_UNREACHABLE,
+} from '../domain/device-failures';
 import type { MachineTarget } from '../domain/types';
 
 export interface DeviceErrorDetails {
@@ -20,6 +29,7 @@ export interface DeviceErrorDetails {
 }
 
 export class DeviceError extends Error {
+  override name: string = DEVICE_ERROR;
   readonly machineId: string;
   readonly machineName: string;
   readonly address: string;
@@ -33,8 +43,6 @@ export class DeviceError extends Error {
         `at step "${details.step}" (elapsed ${details.elapsedMs} ms)`,
       details.cause === undefined ? undefined : { cause: details.cause },
     );
-    // Temporal reports a thrown error's name as its failure type, which retry policies match.
-    this.name = new.target.name;
     this.machineId = details.machineId;
     this.machineName = details.machineName;
     this.address = details.address;
@@ -45,22 +53,22 @@ export class DeviceError extends Error {
 }
 
 /** Refused, reset, name resolution failed, or no connection within the connect deadline. */
-export class DeviceUnreachableError extends DeviceError {}
+export class DeviceUnreachableError extends DeviceError { override name = DEVICE_UNREACHABLE; }
 
 /** Connected, but no complete reply within the response deadline. */
-export class DeviceTimeoutError extends DeviceError {}
+export class DeviceTimeoutError extends DeviceError { override name = DEVICE_TIMEOUT; }
 
 /** Garbage, an unexpected or oversized reply, or a device-reported command error. */
-export class DeviceProtocolError extends DeviceError {}
+export class DeviceProtocolError extends DeviceError { override name = DEVICE_PROTOCOL; }
 
 /** The device rejected our credentials; retrying with the same ones cannot help. */
-export class DeviceAuthError extends DeviceError {}
+export class DeviceAuthError extends DeviceError { override name = DEVICE_AUTH; }
 
 /** The device is warming up or cooling down and refuses commands until it is done. */
-export class DeviceBusyError extends DeviceError {}
+export class DeviceBusyError extends DeviceError { override name = DEVICE_BUSY; }
 
 /** The machine's driver configuration cannot work (bad MAC, bad regex, missing password). */
-export class DeviceConfigError extends DeviceError {}
+export class DeviceConfigError extends DeviceError { override name = DEVICE_CONFIG; }
 
 type DeviceErrorClass = new (details: DeviceErrorDetails) => DeviceError;
 

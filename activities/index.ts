@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
 import type { MetricCounter, MetricHistogram, MetricMeter } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
+import { SECRET_MISSING } from '../domain/device-failures';
 import type { MachineTarget, Power } from '../domain/types';
-import { driverFor } from './drivers';
-import type { PowerReading, SecretResolver } from './drivers/types';
+import { driverFor, type PowerReading } from './drivers';
+import type { SecretResolver } from './drivers/shared/spec';
 import { DeviceError, DeviceTimeoutError } from './errors';
 
 export interface ActivityDeps {
@@ -119,6 +120,6 @@ function deviceCallMetrics(): DeviceCallMetrics {
 /** The error class name when it is one of ours, so the label's values stay a short, known list. */
 function errorTypeOf(err: unknown): string {
   if (err instanceof DeviceError) return err.name;
-  if (err instanceof Error && err.name === 'SecretMissingError') return err.name;
+  if (err instanceof Error && err.name === SECRET_MISSING) return err.name;
   return 'other';
 }

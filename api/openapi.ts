@@ -4,6 +4,7 @@
  * exactly the routes the app registers.
  */
 import { z } from 'zod';
+import { DRIVER_TYPES } from '../activities/drivers/specs';
 import { idField } from '../config/fields';
 import { DESIRED_VALUES, HEALTH_VALUES, MODE_VALUES, OBSERVED_VALUES } from '../workflows/machine/contract';
 import { actorBody, listQuery, maintenanceBody, MAX_WAIT_MS, mutationQuery, overrideBody, syncBody } from './schemas';
@@ -230,7 +231,7 @@ const schemas: Record<string, JsonSchema> = {
       workflowId: text,
       name: text,
       address: text,
-      driver: { enum: ['pjlink', 'http', 'tcp', 'wol'] },
+      driver: { enum: DRIVER_TYPES },
       group: text,
       desired: { enum: [...DESIRED_VALUES] },
       observed: { enum: [...OBSERVED_VALUES] },

@@ -3,7 +3,7 @@
  * Cross-references are checked last, once every part has the right shape.
  */
 import { z } from 'zod';
-import { driverSchema } from './driver-schema';
+import { driverSchema } from '../activities/drivers/schemas';
 import {
   dateField,
   durationField,

@@ -3,7 +3,10 @@
  * travels through Temporal hold a SecretRef, never a value.
  */
 import { readFileSync } from 'node:fs';
-import type { MachineSpec, SecretRef } from '../domain/types';
+import type { SecretResolver } from '../activities/drivers/shared/spec';
+import { driverSecretRefs } from '../activities/drivers/specs';
+import { SECRET_MISSING } from '../domain/device-failures';
+import type { MachineSpec } from '../domain/types';
 import { ConfigError } from './errors';
 import { parseYamlSource } from './yaml-source';
 
@@ -17,11 +20,9 @@ export class SecretMissingError extends Error {
     whereLooked: string,
   ) {
     super(`secret "${secretName}" is not set: looked for ${whereLooked}`);
-    this.name = 'SecretMissingError';
+    this.name = SECRET_MISSING;
   }
 }
-
-export type SecretResolver = (ref: SecretRef) => string;
 
 export interface SecretResolverOptions {
   env?: NodeJS.ProcessEnv;
@@ -78,23 +79,7 @@ function readSecretsFile(file: string): Map<string, string> {
 export function secretRefsOf(machines: readonly MachineSpec[]): string[] {
   const names = new Set<string>();
   for (const { driver } of machines) {
-    for (const ref of secretRefsOfDriver(driver)) if (ref) names.add(ref.secret);
+    for (const ref of driverSecretRefs(driver)) names.add(ref.secret);
   }
   return [...names].sort();
-}
-
-function secretRefsOfDriver(driver: MachineSpec['driver']): (SecretRef | undefined)[] {
-  switch (driver.type) {
-    case 'pjlink':
-      return [driver.password];
-    case 'http':
-      return [driver.bearerToken];
-    case 'tcp':
-      return [];
-    case 'wol':
-      return [
-        driver.probe.type === 'http' ? driver.probe.bearerToken : undefined,
-        driver.off.type === 'http' ? driver.off.bearerToken : undefined,
-      ];
-  }
 }

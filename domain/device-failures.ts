@@ -1,12 +1,16 @@
 /**
- * Failure types (error class names) that retrying within a tick cannot fix. The drivers throw
- * them; the workflow lists them as non-retryable, and treats a busy device as transitional.
+ * Failure types: the names of the errors device calls throw. Temporal reports a thrown error's
+ * name as its failure type, so these strings cross the sandbox: the error classes take their
+ * names from here, and the workflow compares and lists them.
  */
+export const DEVICE_ERROR = 'DeviceError';
+export const DEVICE_UNREACHABLE = 'DeviceUnreachableError';
+export const DEVICE_TIMEOUT = 'DeviceTimeoutError';
+export const DEVICE_PROTOCOL = 'DeviceProtocolError';
+export const DEVICE_AUTH = 'DeviceAuthError';
 export const DEVICE_BUSY = 'DeviceBusyError';
+export const DEVICE_CONFIG = 'DeviceConfigError';
+export const SECRET_MISSING = 'SecretMissingError';
 
-export const nonRetryableDeviceErrors = [
-  'DeviceAuthError',
-  DEVICE_BUSY,
-  'DeviceConfigError',
-  'SecretMissingError',
-] as const;
+/** Retrying within a tick cannot fix these; the workflow treats a busy device as transitional. */
+export const nonRetryableDeviceErrors = [DEVICE_AUTH, DEVICE_BUSY, DEVICE_CONFIG, SECRET_MISSING] as const;

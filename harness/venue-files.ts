@@ -4,12 +4,10 @@
  * Each device gets its own loopback address, like its own host on a venue network.
  */
 import { stringify } from 'yaml';
+import type { DriverTimeouts } from '../activities/drivers/shared/spec';
 import { formatDuration } from '../domain/duration';
-import type { DriverTimeouts } from '../domain/types';
 import type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from '../simulator';
 import type { SimulatedDeviceAddress } from './processes';
-
-export const DEVICE_KINDS: readonly DeviceKind[] = ['pjlink', 'http-player', 'tcp-line', 'wol-pc'];
 
 export interface BenchDevice {
   id: string;
@@ -32,16 +30,7 @@ export function simulatorConfigFor(devices: BenchDevice[]): SimulatorConfig {
 
 function deviceConfig(device: BenchDevice, host: string): DeviceConfig {
   const common = { id: device.id, host, port: 0, initialPower: device.initialPower, ...(device.fault ? { fault: device.fault } : {}) };
-  switch (device.kind) {
-    case 'pjlink':
-      return { ...common, kind: 'pjlink', warmupMs: device.transitionMs, cooldownMs: device.transitionMs };
-    case 'http-player':
-      return { ...common, kind: 'http-player', bootMs: device.transitionMs, shutdownMs: device.transitionMs };
-    case 'tcp-line':
-      return { ...common, kind: 'tcp-line', banner: 'AMP-4000 ready' };
-    case 'wol-pc':
-      return { ...common, kind: 'wol-pc', mac: macOf(host), wolPort: 0, bootMs: device.transitionMs, shutdownMs: device.transitionMs };
-  }
+  return SIMULATED_KINDS[device.kind].device(common, device);
 }
 
 /** A locally administered MAC derived from the host, so it is unique per device. */
@@ -86,36 +75,63 @@ export function toYaml(document: unknown): string {
   return stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-function driverFor(device: SimulatedDeviceAddress, timeouts: { connect: string; response: string }): Record<string, unknown> {
-  switch (device.kind) {
-    case 'pjlink':
-      return { type: 'pjlink', port: device.port, timeouts };
-    case 'http-player':
-      return {
-        type: 'http',
-        port: device.port,
-        timeouts,
-        probe: {
-          method: 'GET',
-          path: '/api/v1/power',
-          read: { json: 'power' },
-          states: { on: ['on'], off: ['off'], warming: ['booting'], cooling: ['shutting-down'] },
-        },
-        on: { method: 'PUT', path: '/api/v1/power', headers: { 'content-type': 'application/json' }, body: '{"power":"on"}' },
-        off: { method: 'PUT', path: '/api/v1/power', headers: { 'content-type': 'application/json' }, body: '{"power":"off"}' },
-      };
-    case 'tcp-line':
-      return {
-        type: 'tcp',
-        port: device.port,
-        terminator: '\r\n',
-        timeouts,
-        probe: { send: 'POWER?', states: { on: ['^POWER ON$'], off: ['^POWER OFF$'] } },
-        on: { send: 'POWER ON', expect: '^OK$' },
-        off: { send: 'POWER OFF', expect: '^OK$' },
-      };
-    case 'wol-pc':
-      if (device.wolPort === undefined) throw new Error(`wol-pc ${device.id} has no wolPort`);
+function driverFor(device: SimulatedDeviceAddress, timeouts: VenueTimeouts): Record<string, unknown> {
+  const kind = SIMULATED_KINDS[device.kind as DeviceKind];
+  if (!kind) throw new Error(`no venue driver for simulated device kind ${device.kind}`);
+  return kind.driver(device, timeouts);
+}
+
+type VenueTimeouts = { connect: string; response: string };
+type CommonDeviceFields = Pick<BenchDevice, 'id' | 'initialPower' | 'fault'> & { host: string; port: number };
+
+/** Each kind of simulated device: its simulator entry, and the venue file's `driver:` block that talks to it. */
+const SIMULATED_KINDS: Record<DeviceKind, {
+  device(common: CommonDeviceFields, device: BenchDevice): DeviceConfig;
+  driver(device: SimulatedDeviceAddress, timeouts: VenueTimeouts): Record<string, unknown>;
+}> = {
+  pjlink: {
+    device: (common, device) => ({ ...common, kind: 'pjlink', warmupMs: device.transitionMs, cooldownMs: device.transitionMs }),
+    driver: (device, timeouts) => ({ type: 'pjlink', port: device.port, timeouts }),
+  },
+  http: {
+    device: (common, device) => ({ ...common, kind: 'http', bootMs: device.transitionMs, shutdownMs: device.transitionMs }),
+    driver: (device, timeouts) => ({
+      type: 'http',
+      port: device.port,
+      timeouts,
+      probe: {
+        method: 'GET',
+        path: '/api/v1/power',
+        read: { json: 'power' },
+        states: { on: ['on'], off: ['off'], warming: ['booting'], cooling: ['shutting-down'] },
+      },
+      on: { method: 'PUT', path: '/api/v1/power', headers: { 'content-type': 'application/json' }, body: '{"power":"on"}' },
+      off: { method: 'PUT', path: '/api/v1/power', headers: { 'content-type': 'application/json' }, body: '{"power":"off"}' },
+    }),
+  },
+  tcp: {
+    device: (common) => ({ ...common, kind: 'tcp', banner: 'AMP-4000 ready' }),
+    driver: (device, timeouts) => ({
+      type: 'tcp',
+      port: device.port,
+      terminator: '\r\n',
+      timeouts,
+      probe: { send: 'POWER?', states: { on: ['^POWER ON$'], off: ['^POWER OFF$'] } },
+      on: { send: 'POWER ON', expect: '^OK$' },
+      off: { send: 'POWER OFF', expect: '^OK$' },
+    }),
+  },
+  wol: {
+    device: (common, device) => ({
+      ...common,
+      kind: 'wol',
+      mac: macOf(common.host),
+      wolPort: 0,
+      bootMs: device.transitionMs,
+      shutdownMs: device.transitionMs,
+    }),
+    driver: (device, timeouts) => {
+      if (device.wolPort === undefined) throw new Error(`wol ${device.id} has no wolPort`);
       return {
         type: 'wol',
         mac: macOf(device.host),
@@ -124,7 +140,8 @@ function driverFor(device: SimulatedDeviceAddress, timeouts: { connect: string; 
         probe: { type: 'tcp-connect', port: device.port, timeouts },
         off: { type: 'http', port: device.port, timeouts, request: { method: 'POST', path: '/shutdown' } },
       };
-    default:
-      throw new Error(`no venue driver for simulated device kind ${device.kind}`);
-  }
-}
+    },
+  },
+};
+
+export const DEVICE_KINDS = Object.keys(SIMULATED_KINDS) as DeviceKind[];

@@ -26,7 +26,7 @@ export const faultSchema = z.discriminatedUnion('mode', [
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 
-export type DeviceKind = 'pjlink' | 'http-player' | 'tcp-line' | 'wol-pc';
+export type DeviceKind = 'pjlink' | 'http' | 'tcp' | 'wol';
 
 const commonFields = {
   id: z.string().regex(/^\S+$/, 'must be non-empty and contain no whitespace'),
@@ -52,7 +52,7 @@ const pjlinkSchema = z.strictObject({
 
 const httpPlayerSchema = z.strictObject({
   ...commonFields,
-  kind: z.literal('http-player'),
+  kind: z.literal('http'),
   token: z.string().min(1).optional(),
   bootMs: durationMs.default(0),
   shutdownMs: durationMs.default(0),
@@ -60,13 +60,13 @@ const httpPlayerSchema = z.strictObject({
 
 const tcpLineSchema = z.strictObject({
   ...commonFields,
-  kind: z.literal('tcp-line'),
+  kind: z.literal('tcp'),
   banner: z.string().regex(/^[^\r\n]*$/, 'must be a single line').optional(),
 });
 
 const wolPcSchema = z.strictObject({
   ...commonFields,
-  kind: z.literal('wol-pc'),
+  kind: z.literal('wol'),
   mac: z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i, 'must look like aa:bb:cc:dd:ee:ff'),
   wolPort: tcpPort.default(0),
   bootMs: durationMs.default(0),
@@ -97,7 +97,7 @@ export const simulatorConfigSchema = z
       const host = device.host ?? config.host;
       claim(index, 'id', device.id, 'id');
       if (device.port !== 0) claim(index, 'port', device.port, `tcp:${host}`);
-      if (device.kind === 'wol-pc' && device.wolPort !== 0) claim(index, 'wolPort', device.wolPort, `udp:${host}`);
+      if (device.kind === 'wol' && device.wolPort !== 0) claim(index, 'wolPort', device.wolPort, `udp:${host}`);
     });
   });
 

@@ -1,8 +1,8 @@
-import { parseSimulatorConfig, type ResolvedDeviceConfig, type SimulatorConfig } from './config';
-import { HttpPlayerDevice } from './devices/http-player';
+import { parseSimulatorConfig, type DeviceKind, type ResolvedConfigOf, type ResolvedDeviceConfig, type SimulatorConfig } from './config';
+import { HttpPlayerDevice } from './devices/http';
 import { PjlinkDevice } from './devices/pjlink';
-import { TcpLineDevice } from './devices/tcp-line';
-import { WolPcDevice } from './devices/wol-pc';
+import { TcpLineDevice } from './devices/tcp';
+import { WolPcDevice } from './devices/wol';
 import type { DeviceEventListener, SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
 
 export type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from './config';
@@ -58,15 +58,16 @@ export async function startSimulator(config: SimulatorConfig, options: Simulator
   };
 }
 
+type DeviceClass<Config> = new (config: Config, host: string) => SimulatedDeviceBase;
+
+const deviceClasses: { [K in DeviceKind]: DeviceClass<ResolvedConfigOf<K>> } = {
+  pjlink: PjlinkDevice,
+  http: HttpPlayerDevice,
+  tcp: TcpLineDevice,
+  wol: WolPcDevice,
+};
+
 function createDevice(config: ResolvedDeviceConfig, host: string): SimulatedDeviceBase {
-  switch (config.kind) {
-    case 'pjlink':
-      return new PjlinkDevice(config, host);
-    case 'http-player':
-      return new HttpPlayerDevice(config, host);
-    case 'tcp-line':
-      return new TcpLineDevice(config, host);
-    case 'wol-pc':
-      return new WolPcDevice(config, host);
-  }
+  const Device = deviceClasses[config.kind] as DeviceClass<ResolvedDeviceConfig>;
+  return new Device(config, host);
 }

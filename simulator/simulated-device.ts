@@ -26,9 +26,9 @@ export interface SimulatedDevice {
   readonly kind: DeviceKind;
   /** The IP address the device listens on (the simulator's host unless the device sets its own). */
   readonly host: string;
-  /** Bound TCP port (the actual one when configured as 0). For wol-pc: the agent HTTP port. */
+  /** Bound TCP port (the actual one when configured as 0). For wol: the agent HTTP port. */
   readonly port: number;
-  /** wol-pc only: bound UDP port of the magic-packet listener. */
+  /** wol only: bound UDP port of the magic-packet listener. */
   readonly wolPort?: number;
   readonly power: SimulatedPower;
   /** Test setup: jump straight to a state, no transition. */

@@ -1,21 +1,21 @@
+/** The driver families' clients by their venue-file `type`: one line per family. */
 import type { MachineTarget } from '../../domain/types';
-import { httpDriver } from './http';
-import { pjlinkDriver } from './pjlink';
-import { tcpLineDriver } from './tcp-line';
-import type { PowerDriver } from './types';
-import { wolDriver } from './wol';
+import { httpDriver } from './http/client';
+import { pjlinkDriver } from './pjlink/client';
+import type { PowerDriver } from './shared/client';
+import type { DriverType } from './specs';
+import { tcpDriver } from './tcp/client';
+import { wolDriver } from './wol/client';
 
-export type { DriverCall, PowerDriver, PowerReading, SecretResolver } from './types';
+export type { DriverCall, PowerDriver, PowerReading } from './shared/client';
+
+const drivers = {
+  pjlink: pjlinkDriver,
+  http: httpDriver,
+  tcp: tcpDriver,
+  wol: wolDriver,
+} satisfies Record<DriverType, PowerDriver>;
 
 export function driverFor(target: MachineTarget): PowerDriver {
-  switch (target.driver.type) {
-    case 'pjlink':
-      return pjlinkDriver;
-    case 'http':
-      return httpDriver;
-    case 'tcp':
-      return tcpLineDriver;
-    case 'wol':
-      return wolDriver;
-  }
+  return drivers[target.driver.type];
 }

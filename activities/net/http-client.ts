@@ -1,12 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import {
-  DeviceProtocolError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-  type DeviceCallContext,
-  type DeviceError,
-} from '../errors';
+import { DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError, type DeviceCallContext } from '../errors';
+import { settle } from './settle';
 import { describeSocketError, errorCode, isReset } from './socket-errors';
 
 export interface HttpExchangeOptions {
@@ -37,81 +32,64 @@ const defaultMaxBodyBytes = 64 * 1024;
  * call). Any status is a reply; the caller judges it. The request, and with it the socket, is
  * destroyed when the exchange settles, whichever way it settles.
  */
-export async function httpExchange(options: HttpExchangeOptions): Promise<HttpReply> {
+export function httpExchange(options: HttpExchangeOptions): Promise<HttpReply> {
   const { url, context, signal, connectTimeoutMs, responseTimeoutMs } = options;
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const transport = url.protocol === 'https:' ? https : http;
   let step = 'connect';
-  let deadline: NodeJS.Timeout | undefined;
-  let request: http.ClientRequest | undefined;
-  let onAbort: (() => void) | undefined;
 
-  try {
-    return await new Promise<HttpReply>((resolve, reject) => {
-      const fail = (error: DeviceError): void => reject(error);
-      const failOnSocketError = (error: Error, receivedSomething: boolean): void => {
-        if (errorCode(error)?.startsWith('HPE_')) {
-          fail(context.error(DeviceProtocolError, step, `malformed HTTP response (${errorCode(error)})`, error));
-        } else if (receivedSomething && isReset(error)) {
-          fail(context.error(DeviceProtocolError, step, 'connection reset mid-reply', error));
-        } else {
-          fail(context.error(DeviceUnreachableError, step, describeSocketError(error), error));
-        }
-      };
-      const startDeadline = (ms: number, onExpiry: () => DeviceError): void => {
-        clearTimeout(deadline);
-        deadline = setTimeout(() => fail(onExpiry()), ms);
-      };
+  return settle<HttpReply>(signal, (reason) => context.aborted(step, reason), ({ resolve, reject, deadline, cleanup }) => {
+    const failOnSocketError = (error: Error, receivedSomething: boolean): void => {
+      if (errorCode(error)?.startsWith('HPE_')) {
+        reject(context.error(DeviceProtocolError, step, `malformed HTTP response (${errorCode(error)})`, error));
+      } else if (receivedSomething && isReset(error)) {
+        reject(context.error(DeviceProtocolError, step, 'connection reset mid-reply', error));
+      } else {
+        reject(context.error(DeviceUnreachableError, step, describeSocketError(error), error));
+      }
+    };
 
-      onAbort = () => fail(context.aborted(step, signal.reason));
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      startDeadline(connectTimeoutMs, () =>
-        context.error(DeviceUnreachableError, step, `no connection within ${connectTimeoutMs} ms`),
-      );
-
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
-      request = transport.request(url, { method: options.method, headers, agent: false });
-      request.on('error', (error) => failOnSocketError(error, step === 'read body'));
-      request.on('socket', (socket) => {
-        const connected = (): void => {
-          step = 'await response';
-          startDeadline(responseTimeoutMs, () =>
-            context.error(DeviceTimeoutError, step, `no complete response within ${responseTimeoutMs} ms`),
-          );
-        };
-        if (socket.connecting) socket.once('connect', connected);
-        else connected();
-      });
-      request.on('response', (response) => {
-        step = 'read body';
-        const declared = Number(response.headers['content-length']);
-        if (declared > maxBodyBytes) {
-          return fail(context.error(DeviceProtocolError, step, `body too large: ${declared} bytes declared, cap ${maxBodyBytes}`));
-        }
-        const chunks: Buffer[] = [];
-        let received = 0;
-        response.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > maxBodyBytes) {
-            fail(context.error(DeviceProtocolError, step, `body too large: more than ${maxBodyBytes} bytes`));
-            request?.destroy();
-          } else {
-            chunks.push(chunk);
-          }
-        });
-        response.on('error', (error) => failOnSocketError(error, true));
-        response.on('close', () => {
-          if (!response.complete) fail(context.error(DeviceProtocolError, step, 'connection closed mid-body'));
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      });
-      request.end(options.body);
+    deadline(connectTimeoutMs, () => {
+      throw context.error(DeviceUnreachableError, step, `no connection within ${connectTimeoutMs} ms`);
     });
-  } finally {
-    clearTimeout(deadline);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-    request?.destroy();
-  }
+
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+    const request = transport.request(url, { method: options.method, headers, agent: false });
+    cleanup(() => request.destroy());
+    request.on('error', (error) => failOnSocketError(error, step === 'read body'));
+    request.on('socket', (socket) => {
+      const connected = (): void => {
+        step = 'await response';
+        deadline(responseTimeoutMs, () => {
+          throw context.error(DeviceTimeoutError, step, `no complete response within ${responseTimeoutMs} ms`);
+        });
+      };
+      if (socket.connecting) socket.once('connect', connected);
+      else connected();
+    });
+    request.on('response', (response) => {
+      step = 'read body';
+      const declared = Number(response.headers['content-length']);
+      if (declared > maxBodyBytes) {
+        return reject(context.error(DeviceProtocolError, step, `body too large: ${declared} bytes declared, cap ${maxBodyBytes}`));
+      }
+      const chunks: Buffer[] = [];
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBodyBytes) {
+          reject(context.error(DeviceProtocolError, step, `body too large: more than ${maxBodyBytes} bytes`));
+        } else {
+          chunks.push(chunk);
+        }
+      });
+      response.on('error', (error) => failOnSocketError(error, true));
+      response.on('close', () => {
+        if (!response.complete) reject(context.error(DeviceProtocolError, step, 'connection closed mid-body'));
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.end(options.body);
+  });
 }

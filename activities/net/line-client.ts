@@ -8,6 +8,7 @@ import {
   quote,
   type DeviceCallContext,
 } from '../errors';
+import { settle } from './settle';
 import { describeSocketError, isReset } from './socket-errors';
 
 export interface LineClientOptions {
@@ -17,9 +18,6 @@ export interface LineClientOptions {
   context: DeviceCallContext;
   /** The caller's cancellation (the activity's signal); aborting ends any wait at once. */
   signal: AbortSignal;
-  connectTimeoutMs: number;
-  /** Deadline of each `readLine` / `request`, counted from its start. */
-  responseTimeoutMs: number;
   /** Ends each received line; default CRLF. */
   receiveTerminator?: string;
   /** Everything the device may send over this connection, banner included; default 4096. */
@@ -28,10 +26,26 @@ export interface LineClientOptions {
 
 const defaults = { receiveTerminator: '\r\n', maxBytes: 4096 };
 
+/** Connects within `connectTimeoutMs`, lets `talk` use the connection, and destroys it however that ends. */
+export async function withLineConnection<T>(
+  options: LineClientOptions,
+  connectTimeoutMs: number,
+  talk: (client: LineClient) => Promise<T>,
+): Promise<T> {
+  const client = new LineClient(options);
+  try {
+    await client.connect(connectTimeoutMs);
+    return await talk(client);
+  } finally {
+    client.destroy();
+  }
+}
+
 /**
  * One short-lived TCP connection to a line-based device: connect, exchange a few lines, destroy.
- * Every wait has its own deadline and ends early when the caller's signal aborts; `destroy` is
- * idempotent and safe at any point, so callers put it in `finally`.
+ * Every wait has its own deadline (the step's budget from the driver's spec, counted from the
+ * wait's start) and ends early when the caller's signal aborts; `destroy` is idempotent and safe
+ * at any point, so callers put it in `finally`.
  */
 export class LineClient {
   readonly #options: Required<LineClientOptions>;
@@ -52,9 +66,9 @@ export class LineClient {
     if (!this.#options.receiveTerminator) throw new Error('LineClient needs a non-empty receiveTerminator');
   }
 
-  async connect(): Promise<void> {
+  async connect(timeoutMs: number): Promise<void> {
     if (this.#socket || this.#destroyed) throw new Error('a LineClient connects once; create one per call');
-    const { host, port, connectTimeoutMs, context, signal } = this.#options;
+    const { host, port, context, signal } = this.#options;
     if (signal.aborted) throw context.aborted('connect', signal.reason);
     const socket = net.connect({ host, port, noDelay: true });
     this.#socket = socket;
@@ -77,25 +91,25 @@ export class LineClient {
 
     await this.#waitFor(
       'connect',
-      connectTimeoutMs,
+      timeoutMs,
       () => (this.#connected ? true : undefined),
       () => {
-        throw context.error(DeviceUnreachableError, 'connect', `no connection within ${connectTimeoutMs} ms`);
+        throw context.error(DeviceUnreachableError, 'connect', `no connection within ${timeoutMs} ms`);
       },
     );
   }
 
   /** The next complete line, without its terminator. */
-  readLine(step: string): Promise<string> {
-    const { responseTimeoutMs, context } = this.#options;
+  readLine(step: string, timeoutMs: number): Promise<string> {
+    const { context } = this.#options;
     return this.#waitFor(
       step,
-      responseTimeoutMs,
+      timeoutMs,
       () => this.#lines.shift(),
       () => {
         const problem = this.#partialLine
-          ? `incomplete reply within ${responseTimeoutMs} ms: got ${quote(this.#partialLine)}`
-          : `no reply within ${responseTimeoutMs} ms`;
+          ? `incomplete reply within ${timeoutMs} ms: got ${quote(this.#partialLine)}`
+          : `no reply within ${timeoutMs} ms`;
         throw context.error(DeviceTimeoutError, step, problem);
       },
     );
@@ -105,7 +119,7 @@ export class LineClient {
    * Sends `text` as is (the caller adds the terminator) and returns the next unread line; a
    * caller that must not take earlier lines for the reply discards them first.
    */
-  request(text: string, step: string): Promise<string> {
+  request(text: string, step: string, timeoutMs: number): Promise<string> {
     const socket = this.#socket;
     if (!socket || !this.#connected) throw new Error('LineClient.request before connect');
     if (!socket.destroyed && !this.#peerClosed) {
@@ -115,18 +129,15 @@ export class LineClient {
         this.#wake();
       });
     }
-    return this.readLine(step);
+    return this.readLine(step, timeoutMs);
   }
 
-  /**
-   * Waits up to the response deadline for a line matching `pattern` (a device's greeting),
-   * dropping the lines before it.
-   */
-  awaitLine(pattern: RegExp, step: string): Promise<string> {
-    const { responseTimeoutMs, context } = this.#options;
+  /** Waits for a line matching `pattern` (a device's greeting), dropping the lines before it. */
+  awaitLine(pattern: RegExp, step: string, timeoutMs: number): Promise<string> {
+    const { context } = this.#options;
     return this.#waitFor(
       step,
-      responseTimeoutMs,
+      timeoutMs,
       () => {
         for (let line = this.#lines.shift(); line !== undefined; line = this.#lines.shift()) {
           if (pattern.test(line)) return line;
@@ -134,7 +145,7 @@ export class LineClient {
         return undefined;
       },
       () => {
-        throw context.error(DeviceTimeoutError, step, `no line matching /${pattern.source}/ within ${responseTimeoutMs} ms`);
+        throw context.error(DeviceTimeoutError, step, `no line matching /${pattern.source}/ within ${timeoutMs} ms`);
       },
     );
   }
@@ -209,33 +220,18 @@ export class LineClient {
   #waitFor<T>(step: string, timeoutMs: number, ready: () => T | undefined, atDeadline: () => T): Promise<T> {
     if (this.#wakeWaiter) throw new Error('LineClient serves one wait at a time');
     const { signal, context } = this.#options;
-    return new Promise<T>((resolve, reject) => {
-      const settle = (outcome: () => T): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.#wakeWaiter = undefined;
-        try {
-          resolve(outcome());
-        } catch (error) {
-          reject(error);
-        }
-      };
-      const onAbort = (): void =>
-        settle(() => {
-          throw context.aborted(step, signal.reason);
-        });
+    return settle<T>(signal, (reason) => context.aborted(step, reason), ({ resolve, reject, deadline, cleanup }) => {
+      deadline(timeoutMs, atDeadline);
       const check = (): void => {
         const value = ready();
-        if (value !== undefined) return settle(() => value);
+        if (value !== undefined) return resolve(value);
         const broken = this.#brokenAt(step);
-        if (broken) settle(() => {
-          throw broken;
-        });
+        if (broken) reject(broken);
       };
-      const timer = setTimeout(() => settle(atDeadline), timeoutMs);
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
       this.#wakeWaiter = check;
+      cleanup(() => {
+        this.#wakeWaiter = undefined;
+      });
       check();
     });
   }

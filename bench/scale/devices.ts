@@ -1,5 +1,5 @@
 /**
- * The benchmark's devices: N healthy HTTP media players (the simulator's http-player, switched on,
+ * The benchmark's devices: N healthy HTTP media players (the simulator's `http` kind, switched on,
  * answering at once), each on its own loopback address, in one simulator process
  * (simulator/cli.ts) that every loop of the run talks to in turn. Its event log records when
  * each connection reached a device: the arrival of a check, as the device saw it.
@@ -25,7 +25,7 @@ export interface Devices {
 const READY_TIMEOUT_MS = 300_000;
 
 export async function startDevices(ids: string[], workDir: string): Promise<Devices> {
-  const devices: BenchDevice[] = ids.map((id) => ({ id, kind: 'http-player', initialPower: 'on', transitionMs: 0 }));
+  const devices: BenchDevice[] = ids.map((id) => ({ id, kind: 'http', initialPower: 'on', transitionMs: 0 }));
   const configFile = path.join(workDir, 'devices.json');
   const eventLogFile = path.join(workDir, 'device-events.jsonl');
   await writeFile(configFile, JSON.stringify(simulatorConfigFor(devices)));

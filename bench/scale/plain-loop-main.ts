@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { driverFor } from '../../activities/drivers';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { createSecretResolver } from '../../config/secrets';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { nextTickAt, tickOffsetMs } from '../../domain/tick';
 import type { MachineTarget } from '../../domain/types';
 

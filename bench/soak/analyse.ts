@@ -3,7 +3,7 @@
  * the worker's own process (samples), Temporal's histories (what an operator sees), and the
  * devices (when a check really arrived and how long each connection stayed open).
  */
-import { deviceCallDeadlineMs } from '../../domain/deadline';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { tickOffsetMs } from '../../domain/tick';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId } from '../../fleet/machines';

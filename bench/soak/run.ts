@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadVenueConfig } from '../../config/load';
 import { startDevServer, findFreePort, type DevServer } from '../../devstack/dev-server';
 import { formatDuration } from '../../domain/duration';
-import type { DriverTimeouts } from '../../domain/types';
+import type { DriverTimeouts } from '../../activities/drivers/shared/spec';
 import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
 import { mapLimited, PARALLEL_CALLS } from '../../fleet/map-limited';

@@ -4,7 +4,7 @@
  * rest healthy, spread over all drivers. Every machine is wanted on; half of the healthy ones
  * start off, so the first ticks send commands.
  */
-import type { DriverTimeouts } from '../../domain/types';
+import type { DriverTimeouts } from '../../activities/drivers/shared/spec';
 import type { DeviceKind, Fault } from '../../simulator';
 import { DEVICE_KINDS, type BenchDevice } from '../../harness/venue-files';
 
@@ -31,7 +31,7 @@ const TRANSITION_MS = 500;
 /** Reply faults on the protocols that have replies; a PC's Wake-on-LAN probe only connects. */
 const REPLY_FAULTS: FaultName[] = ['reset-mid-reply', 'garbage', 'slow-under-deadline', 'slow-over-deadline', 'endless'];
 const REACHABILITY_FAULTS: FaultName[] = ['refuse', 'flapping'];
-const REPLY_KINDS: DeviceKind[] = ['pjlink', 'http-player', 'tcp-line'];
+const REPLY_KINDS: DeviceKind[] = ['pjlink', 'http', 'tcp'];
 
 export class SoakVenueError extends Error {
   override readonly name = 'SoakVenueError';

@@ -39,7 +39,7 @@ describe('simulator CLI --event-log', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'showctl-event-log-'));
     const configFile = path.join(dir, 'devices.yaml');
     const eventLogFile = path.join(dir, 'events.jsonl');
-    await writeFile(configFile, toYaml({ devices: [{ id: 'amp', kind: 'tcp-line', initialPower: 'off' }, { id: 'quiet', kind: 'tcp-line' }] }));
+    await writeFile(configFile, toYaml({ devices: [{ id: 'amp', kind: 'tcp', initialPower: 'off' }, { id: 'quiet', kind: 'tcp' }] }));
     simulator = await startSimulatorProcess({ configFile, eventLogFile });
     const amp = simulator.devices.find((device) => device.id === 'amp')!;
 

@@ -81,3 +81,61 @@ describe('the machine workflow contract lint rule', () => {
     expect(await lint('workflows/machine/lint-probe.ts', `import { InterruptiblePause } from './interruptible-pause';\nexport const pause = new InterruptiblePause();\n`)).toEqual([]);
   });
 });
+
+describe('the driver spec lint rules', () => {
+  it('when workflow code imports the driver registry or a family spec, then nothing is reported', async () => {
+    const source =
+      `import { deviceCallDeadlineMs } from '../../activities/drivers/specs';\nimport { tcpSteps } from '../../activities/drivers/tcp/spec';\n` +
+      `export const all = [deviceCallDeadlineMs, tcpSteps];\n`;
+    expect(await lint('workflows/machine/lint-probe.ts', source)).toEqual([]);
+  });
+
+  it('when workflow code imports a driver client or schema at runtime, then each import is reported', async () => {
+    const messages = await lint(
+      'domain/lint-probe.ts',
+      `import { driverFor } from '../activities/drivers';\nimport { pjlinkSchema } from '../activities/drivers/pjlink/schema';\n` +
+        `export const all = [driverFor, pjlinkSchema];\n`,
+    );
+
+    expect(messages).toHaveLength(2);
+    expect(messages.every((message) => message.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(true);
+  });
+
+  it('when a driver spec imports zod, a Node built-in or client code at runtime, then each import is reported', async () => {
+    const messages = await lint(
+      'activities/drivers/lint-probe/spec.ts',
+      `import { z } from 'zod';\nimport { connect } from 'node:net';\nimport { specOf } from '../shared/client';\n` +
+        `export const all = [z, connect, specOf];\n`,
+    );
+
+    expect(messages).toHaveLength(3);
+    expect(messages.every((message) => message.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(true);
+  });
+
+  it('when a driver spec imports other specs, and anything else as a type, then nothing is reported', async () => {
+    const source =
+      `import { httpSteps } from '../http/spec';\nimport { sumOfSteps, type DriverTimeouts } from '../shared/spec';\n` +
+      `import type { MachineTarget } from '../../../domain/types';\n` +
+      `export const deadlineMs = (timeouts: DriverTimeouts, _target?: MachineTarget) => sumOfSteps(httpSteps({ timeouts }));\n`;
+    expect(await lint('activities/drivers/lint-probe/spec.ts', source)).toEqual([]);
+  });
+
+  it('when the driver registry uses setTimeout, then the use is reported', async () => {
+    const messages = await lint('activities/drivers/specs.ts', `export const wait = () => setTimeout(() => undefined, 10);\n`);
+
+    expect(messages).toEqual([expect.stringMatching(/^no-restricted-globals: .*setTimeout/)]);
+  });
+});
+
+describe('the simulator lint rule', () => {
+  it('when simulator code imports a driver, its spec or domain code, even as a type, then each import is reported', async () => {
+    const messages = await lint(
+      'simulator/devices/lint-probe.ts',
+      `import { pjlinkDriver } from '../../activities/drivers/pjlink/client';\nimport type { PjlinkDriverSpec } from '../../activities/drivers/pjlink/spec';\n` +
+        `import type { Power } from '../../domain/types';\nexport const all = [pjlinkDriver];\nexport type Both = [PjlinkDriverSpec, Power];\n`,
+    );
+
+    expect(messages).toHaveLength(3);
+    expect(messages.every((message) => message.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(true);
+  });
+});

@@ -1,20 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
-import { driverFor, type PowerDriver } from '../../activities/drivers';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceConfigError,
-  DeviceError,
-  DeviceProtocolError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-} from '../../activities/errors';
-import type { HttpDriverSpec, HttpProbeSpec } from '../../domain/types';
+import { describe, expect, it } from 'vitest';
+import { httpDriver as http } from '../../activities/drivers/http/client';
+import type { HttpDriverSpec, HttpProbeSpec } from '../../activities/drivers/http/spec';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
+import { DeviceAuthError, DeviceBusyError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, secretsFrom, target, timed, useSimulator } from './support';
 
 const simulator = useSimulator({
-  devices: [{ kind: 'http-player', id: 'player-1', token: 'letmein', bootMs: 400, shutdownMs: 400 }],
+  devices: [{ kind: 'http', id: 'player-1', token: 'letmein', bootMs: 400, shutdownMs: 400 }],
 });
 
 const secrets = secretsFrom({ 'player-token': 'letmein', 'stale-token': 'expired' });
@@ -45,11 +37,6 @@ function player(overrides: Partial<HttpDriverSpec> = {}) {
 function probing(probe: Partial<HttpProbeSpec>) {
   return player({ probe: { ...powerProbe, ...probe } });
 }
-
-let http: PowerDriver;
-beforeAll(() => {
-  http = driverFor(player());
-});
 
 describe('http driver', () => {
   it('when the player is off, then probe reads the JSON path and returns the raw answer', async () => {

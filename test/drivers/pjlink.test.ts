@@ -1,18 +1,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
-import { driverFor } from '../../activities/drivers';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceConfigError,
-  DeviceError,
-  DeviceProtocolError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-} from '../../activities/errors';
+import { pjlinkDriver as pjlink } from '../../activities/drivers/pjlink/client';
+import type { PjlinkDriverSpec } from '../../activities/drivers/pjlink/spec';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
+import { DeviceAuthError, DeviceBusyError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { SecretMissingError } from '../../config/secrets';
-import type { PjlinkDriverSpec } from '../../domain/types';
 import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, secretsFrom, target, timed, useSimulator } from './support';
 
 const simulator = useSimulator({
@@ -33,8 +25,6 @@ function projector(id: string, spec: Partial<PjlinkDriverSpec> = {}) {
   };
   return target(id, driver);
 }
-
-const pjlink = driverFor(target('any-projector', { type: 'pjlink', host: '127.0.0.1', port: 4352, timeouts: TIMEOUTS }));
 
 describe('pjlink driver', () => {
   it('when the projector is off, then probe reads off with the raw reply', async () => {

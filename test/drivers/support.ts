@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import type { DriverCall, SecretResolver } from '../../activities/drivers';
+import type { DriverCall } from '../../activities/drivers';
+import type { SecretResolver } from '../../activities/drivers/shared/spec';
+import type { DriverSpec } from '../../activities/drivers/specs';
 import { createSecretResolver, secretEnvName } from '../../config/secrets';
-import type { DriverSpec, MachineTarget } from '../../domain/types';
+import type { MachineTarget } from '../../domain/types';
 import { startSimulator } from '../../simulator';
 
 export const TIMEOUTS = { connectMs: 300, responseMs: 300 };

@@ -1,14 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
-import { driverFor, type PowerDriver } from '../../activities/drivers';
+import { describe, expect, it } from 'vitest';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
+import { wolDriver as wol } from '../../activities/drivers/wol/client';
+import type { WolDriverSpec, WolOffSpec, WolProbeSpec } from '../../activities/drivers/wol/spec';
 import { DeviceConfigError, DeviceError, DeviceTimeoutError } from '../../activities/errors';
-import type { WolDriverSpec, WolOffSpec, WolProbeSpec } from '../../domain/types';
 import { TIMEOUTS, callFor, rejectionOf, target, useSimulator } from './support';
 
 const simulator = useSimulator({
   devices: [
-    { kind: 'wol-pc', id: 'pc-1', mac: 'aa:bb:cc:dd:ee:01' },
-    { kind: 'tcp-line', id: 'pdu-1' },
+    { kind: 'wol', id: 'pc-1', mac: 'aa:bb:cc:dd:ee:01' },
+    { kind: 'tcp', id: 'pdu-1' },
   ],
 });
 
@@ -49,11 +49,6 @@ function workstation(overrides: Partial<WolDriverSpec> = {}) {
   };
   return target('pc-1', driver);
 }
-
-let wol: PowerDriver;
-beforeAll(() => {
-  wol = driverFor(workstation());
-});
 
 describe('wake-on-lan driver', () => {
   it('when the PC is off, then the tcp-connect probe reads the refusal as off, not as an error', async () => {

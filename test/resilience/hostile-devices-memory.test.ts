@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { deviceActivityOf } from '../../harness/device-events';
 import { sampleProcess, type ProcessSample } from '../../harness/proc';
 import type { WorkerProcess } from '../../harness/processes';
 import { requestRuntimeSample, type RuntimeSample } from '../../harness/runtime-sample';
 import type { BenchDevice } from '../../harness/venue-files';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { syncInventory } from '../../inventory/sync';
 import { waitFor } from '../support/machine-worker';
 import { connectClient, temporalAddress, uniqueTaskQueue } from '../support/temporal';
@@ -23,7 +23,7 @@ const RSS_GROWTH_LIMIT = 0.1;
 const PER_KIND = 3;
 
 const devices: BenchDevice[] = (['endless', 'garbage'] as const).flatMap((mode) =>
-  (['pjlink', 'http-player', 'tcp-line'] as const).flatMap((kind) =>
+  (['pjlink', 'http', 'tcp'] as const).flatMap((kind) =>
     Array.from({ length: PER_KIND }, (_, n): BenchDevice => ({ id: `hostile-${mode}-${kind}-${n + 1}`, kind, initialPower: 'on', transitionMs: 0, fault: { mode } })),
   ),
 );

@@ -14,14 +14,14 @@ const TICK_MS = 2_000;
 const devices: BenchDevice[] = [
   { id: 'ovr-proj-1', kind: 'pjlink', initialPower: 'on', transitionMs: 300 },
   { id: 'ovr-proj-2', kind: 'pjlink', initialPower: 'on', transitionMs: 300 },
-  { id: 'ovr-player-1', kind: 'http-player', initialPower: 'on', transitionMs: 300 },
-  { id: 'ovr-player-2', kind: 'http-player', initialPower: 'on', transitionMs: 300 },
-  { id: 'ovr-amp-1', kind: 'tcp-line', initialPower: 'on', transitionMs: 0 },
-  { id: 'ovr-pc-1', kind: 'wol-pc', initialPower: 'on', transitionMs: 300 },
+  { id: 'ovr-player-1', kind: 'http', initialPower: 'on', transitionMs: 300 },
+  { id: 'ovr-player-2', kind: 'http', initialPower: 'on', transitionMs: 300 },
+  { id: 'ovr-amp-1', kind: 'tcp', initialPower: 'on', transitionMs: 0 },
+  { id: 'ovr-pc-1', kind: 'wol', initialPower: 'on', transitionMs: 300 },
 ];
 /** Overridden one by one; the others through their group (a group is a device kind in the test venue). */
 const ONE_BY_ONE = ['ovr-proj-1', 'ovr-proj-2', 'ovr-player-1', 'ovr-player-2'];
-const BY_GROUP = ['tcp-line', 'wol-pc'];
+const BY_GROUP = ['tcp', 'wol'];
 
 let client: Client;
 let venue: TestVenue;

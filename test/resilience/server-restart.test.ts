@@ -17,9 +17,9 @@ const TICK_MS = 2_000;
 const DOWNTIME_MS = 3 * TICK_MS;
 const devices: BenchDevice[] = [
   { id: 'restart-proj', kind: 'pjlink', initialPower: 'off', transitionMs: 300 },
-  { id: 'restart-player', kind: 'http-player', initialPower: 'on', transitionMs: 300 },
-  { id: 'restart-amp', kind: 'tcp-line', initialPower: 'off', transitionMs: 0 },
-  { id: 'restart-pc', kind: 'wol-pc', initialPower: 'on', transitionMs: 300 },
+  { id: 'restart-player', kind: 'http', initialPower: 'on', transitionMs: 300 },
+  { id: 'restart-amp', kind: 'tcp', initialPower: 'off', transitionMs: 0 },
+  { id: 'restart-pc', kind: 'wol', initialPower: 'on', transitionMs: 300 },
 ];
 /** Switched off while the server is down: the machine must be brought back once it is up again. */
 const DRIFTED = 'restart-player';

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { scanActivityHistories, type ActivityRecord } from '../../harness/activity-history';
 import type { WorkerProcess } from '../../harness/processes';
 import type { BenchDevice } from '../../harness/venue-files';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
 import { parseDuration } from '../../domain/duration';
 import { STICKY_QUEUE_TIMEOUT } from '../../worker/create-worker';
 import { machineWorkflowId } from '../../fleet/machines';
@@ -19,11 +19,11 @@ const devices: BenchDevice[] = [
   { id: 'crash-proj-1', kind: 'pjlink', initialPower: 'off', transitionMs: 300 },
   { id: 'crash-proj-2', kind: 'pjlink', initialPower: 'on', transitionMs: 300 },
   { id: 'crash-proj-slow', kind: 'pjlink', initialPower: 'on', transitionMs: 300, fault: { mode: 'slow', delayMs: SLOW_REPLY_MS } },
-  { id: 'crash-player-1', kind: 'http-player', initialPower: 'off', transitionMs: 300 },
-  { id: 'crash-player-2', kind: 'http-player', initialPower: 'on', transitionMs: 300 },
-  { id: 'crash-amp-1', kind: 'tcp-line', initialPower: 'off', transitionMs: 0 },
-  { id: 'crash-amp-2', kind: 'tcp-line', initialPower: 'on', transitionMs: 0 },
-  { id: 'crash-pc-1', kind: 'wol-pc', initialPower: 'off', transitionMs: 300 },
+  { id: 'crash-player-1', kind: 'http', initialPower: 'off', transitionMs: 300 },
+  { id: 'crash-player-2', kind: 'http', initialPower: 'on', transitionMs: 300 },
+  { id: 'crash-amp-1', kind: 'tcp', initialPower: 'off', transitionMs: 0 },
+  { id: 'crash-amp-2', kind: 'tcp', initialPower: 'on', transitionMs: 0 },
+  { id: 'crash-pc-1', kind: 'wol', initialPower: 'off', transitionMs: 300 },
 ];
 /** Switched off by hand while no worker runs: the restarted worker must decide to switch each on exactly once. */
 const DRIFTED = ['crash-proj-2', 'crash-player-2', 'crash-amp-2', 'crash-pc-1'];

@@ -15,7 +15,7 @@ function powerUrl(port: number): string {
 
 describe('hang', () => {
   it('when a line device hangs, then it accepts, sends nothing (not even its banner), keeps the socket open and executes nothing', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', banner: 'AMP ready', fault: { mode: 'hang' } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', banner: 'AMP ready', fault: { mode: 'hang' } });
     const peer = await Peer.connect(device.port);
     peer.send(`POWER ON${CRLF}`);
     await pause(200);
@@ -35,14 +35,14 @@ describe('hang', () => {
   });
 
   it('when an HTTP device hangs, then the request gets no response and the connection stays open', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', fault: { mode: 'hang' } });
+    const { device } = await startDevice({ id: 'player', kind: 'http', fault: { mode: 'hang' } });
     const request = fetch(powerUrl(device.port), { signal: AbortSignal.timeout(200) });
     await expect(request).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(device.openConnections).toBeGreaterThanOrEqual(1);
   });
 
   it('when the hang is cleared, then new connections are served again', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', banner: 'AMP ready', fault: { mode: 'hang' } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', banner: 'AMP ready', fault: { mode: 'hang' } });
     device.setFault(undefined);
     const peer = await Peer.connect(device.port);
     expect(await peer.nextLine(CRLF)).toBe('AMP ready');
@@ -51,7 +51,7 @@ describe('hang', () => {
 
 describe('refuse', () => {
   it('when a device refuses, then connecting fails with ECONNREFUSED; cleared, it accepts again on the same port', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', fault: { mode: 'refuse' } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', fault: { mode: 'refuse' } });
     const port = device.port;
     expect(await connectOutcome(port)).toBe('ECONNREFUSED');
     device.setFault(undefined);
@@ -60,7 +60,7 @@ describe('refuse', () => {
   });
 
   it('when refuse is set while a client is connected, then new connections are refused and the established one still works', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp' });
     const peer = await Peer.connect(device.port);
     device.setFault({ mode: 'refuse' });
     expect(await connectOutcome(device.port)).toBe('ECONNREFUSED');
@@ -68,14 +68,14 @@ describe('refuse', () => {
   });
 
   it('when an HTTP device refuses, then fetch fails to connect', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', fault: { mode: 'refuse' } });
+    const { device } = await startDevice({ id: 'player', kind: 'http', fault: { mode: 'refuse' } });
     await expect(fetch(powerUrl(device.port))).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
   });
 });
 
 describe('reset-mid-reply', () => {
   it('when a line device resets mid-reply, then the client gets part of the reply and then ECONNRESET', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', fault: { mode: 'reset-mid-reply' } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', fault: { mode: 'reset-mid-reply' } });
     const peer = await Peer.connect(device.port);
     peer.send(`POWER?${CRLF}`);
     await peer.waitForClose();
@@ -87,7 +87,7 @@ describe('reset-mid-reply', () => {
   });
 
   it('when a command is cut off by the reset, then the device has still executed it', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', fault: { mode: 'reset-mid-reply' } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', fault: { mode: 'reset-mid-reply' } });
     const peer = await Peer.connect(device.port);
     peer.send(`POWER ON${CRLF}`);
     await peer.waitForClose();
@@ -105,7 +105,7 @@ describe('reset-mid-reply', () => {
   });
 
   it('when an HTTP device resets mid-reply, then the status arrives but reading the body fails', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', fault: { mode: 'reset-mid-reply' } });
+    const { device } = await startDevice({ id: 'player', kind: 'http', fault: { mode: 'reset-mid-reply' } });
     const response = await fetch(powerUrl(device.port));
     expect(response.status).toBe(200);
     await expect(response.text()).rejects.toThrow();
@@ -114,7 +114,7 @@ describe('reset-mid-reply', () => {
 
 describe('garbage', () => {
   it('when a line device replies garbage, then the reply is a terminated line of no protocol and nothing is executed', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', fault: { mode: 'garbage' } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', fault: { mode: 'garbage' } });
     const peer = await Peer.connect(device.port);
     for (let attempt = 0; attempt < 5; attempt++) {
       peer.send(`POWER ON${CRLF}`);
@@ -135,14 +135,14 @@ describe('garbage', () => {
   });
 
   it('when an HTTP device replies garbage, then the client cannot parse an HTTP response', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', fault: { mode: 'garbage' } });
+    const { device } = await startDevice({ id: 'player', kind: 'http', fault: { mode: 'garbage' } });
     await expect(fetch(powerUrl(device.port))).rejects.toThrow();
   });
 });
 
 describe('slow', () => {
   it('when a line device is slow, then every reply arrives only after delayMs', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', banner: 'AMP ready', fault: { mode: 'slow', delayMs: 200 } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', banner: 'AMP ready', fault: { mode: 'slow', delayMs: 200 } });
     const peer = await Peer.connect(device.port);
     await pause(100);
     expect(peer.received.length).toBe(0);
@@ -154,7 +154,7 @@ describe('slow', () => {
   });
 
   it('when an HTTP device is slow, then the response comes after delayMs', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', fault: { mode: 'slow', delayMs: 300 } });
+    const { device } = await startDevice({ id: 'player', kind: 'http', fault: { mode: 'slow', delayMs: 300 } });
     await expect(fetch(powerUrl(device.port), { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ name: 'TimeoutError' });
     const response = await fetch(powerUrl(device.port), { signal: AbortSignal.timeout(2000) });
     expect(await response.json()).toEqual({ power: 'off' });
@@ -163,7 +163,7 @@ describe('slow', () => {
 
 describe('endless', () => {
   it('when a line device streams endlessly, then it sends more than 1 MB without a terminator, and stops when the client leaves', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', fault: { mode: 'endless' } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', fault: { mode: 'endless' } });
     const peer = await Peer.connect(device.port);
     peer.send(`POWER?${CRLF}`);
     await peer.until(() => peer.received.length > ONE_MB, 5000, 'over 1 MB');
@@ -173,7 +173,7 @@ describe('endless', () => {
   });
 
   it('when an HTTP device streams endlessly, then the body goes past 1 MB and stops when the client leaves', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', fault: { mode: 'endless' } });
+    const { device } = await startDevice({ id: 'player', kind: 'http', fault: { mode: 'endless' } });
     const peer = await Peer.connect(device.port);
     peer.send(`GET /api/v1/power HTTP/1.1${CRLF}Host: device${CRLF}${CRLF}`);
     expect(await peer.nextLine(CRLF)).toBe('HTTP/1.1 200 OK');
@@ -185,7 +185,7 @@ describe('endless', () => {
 
 describe('flapping', () => {
   it('when a device flaps, then connections succeed, are refused, and succeed again', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', fault: { mode: 'flapping', periodMs: 150 } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', fault: { mode: 'flapping', periodMs: 150 } });
     const outcomes: string[] = [];
     const until = Date.now() + 1000;
     while (Date.now() < until) {
@@ -200,7 +200,7 @@ describe('flapping', () => {
   });
 
   it('when flapping is cleared, then the device stays reachable', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', fault: { mode: 'flapping', periodMs: 50 } });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', fault: { mode: 'flapping', periodMs: 50 } });
     await pause(70);
     device.setFault(undefined);
     for (let check = 0; check < 5; check++) {
@@ -212,7 +212,7 @@ describe('flapping', () => {
 
 describe('setFault', () => {
   it('when the fault is malformed or unsupported by the device, then setFault throws InvalidFaultError', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp' });
     expect(() => device.setFault({ mode: 'slow', delayMs: -1 })).toThrow(InvalidFaultError);
     expect(() => device.setFault({ mode: 'auth-lockout', afterFailures: 1 })).toThrow(InvalidFaultError);
   });

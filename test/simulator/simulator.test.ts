@@ -43,11 +43,11 @@ async function settledHandleCounts(): Promise<Record<string, number>> {
 const everyKind: SimulatorConfig = {
   devices: [
     { id: 'proj', kind: 'pjlink', warmupMs: 300 },
-    { id: 'player', kind: 'http-player', bootMs: 5_000 },
-    { id: 'amp', kind: 'tcp-line', banner: 'AMP ready', fault: { mode: 'hang' } },
-    { id: 'pc', kind: 'wol-pc', mac: 'aa:bb:cc:dd:ee:ff', initialPower: 'on', shutdownMs: 5_000 },
-    { id: 'flappy', kind: 'tcp-line', fault: { mode: 'flapping', periodMs: 20 } },
-    { id: 'stream', kind: 'tcp-line', fault: { mode: 'endless' } },
+    { id: 'player', kind: 'http', bootMs: 5_000 },
+    { id: 'amp', kind: 'tcp', banner: 'AMP ready', fault: { mode: 'hang' } },
+    { id: 'pc', kind: 'wol', mac: 'aa:bb:cc:dd:ee:ff', initialPower: 'on', shutdownMs: 5_000 },
+    { id: 'flappy', kind: 'tcp', fault: { mode: 'flapping', periodMs: 20 } },
+    { id: 'stream', kind: 'tcp', fault: { mode: 'endless' } },
   ],
 };
 
@@ -83,23 +83,23 @@ describe('simulator lifecycle', () => {
   });
 
   it('when an id is unknown, then device() throws UnknownDeviceError', async () => {
-    const simulator = await startDevices([{ id: 'amp', kind: 'tcp-line' }]);
-    expect(simulator.device('amp').kind).toBe('tcp-line');
+    const simulator = await startDevices([{ id: 'amp', kind: 'tcp' }]);
+    expect(simulator.device('amp').kind).toBe('tcp');
     expect(() => simulator.device('nope')).toThrow(UnknownDeviceError);
   });
 
   it('when a device asks for a fixed port, then it gets exactly that port', async () => {
     const port = await freePort();
-    const simulator = await startDevices([{ id: 'amp', kind: 'tcp-line', port }]);
+    const simulator = await startDevices([{ id: 'amp', kind: 'tcp', port }]);
     expect(simulator.device('amp').port).toBe(port);
   });
 
   it('when devices set their own loopback addresses, then each listens on its own and they may share a port', async () => {
     const port = await freePort();
     const simulator = await startDevices([
-      { id: 'amp-a', kind: 'tcp-line', host: '127.0.0.2', port, banner: 'A' },
-      { id: 'amp-b', kind: 'tcp-line', host: '127.0.0.3', port, banner: 'B' },
-      { id: 'pc', kind: 'wol-pc', host: '127.0.0.4', port, mac: 'aa:bb:cc:dd:ee:ff', initialPower: 'on' },
+      { id: 'amp-a', kind: 'tcp', host: '127.0.0.2', port, banner: 'A' },
+      { id: 'amp-b', kind: 'tcp', host: '127.0.0.3', port, banner: 'B' },
+      { id: 'pc', kind: 'wol', host: '127.0.0.4', port, mac: 'aa:bb:cc:dd:ee:ff', initialPower: 'on' },
     ]);
     expect(simulator.devices.map((d) => `${d.host}:${d.port}`)).toEqual([`127.0.0.2:${port}`, `127.0.0.3:${port}`, `127.0.0.4:${port}`]);
     expect(await (await Peer.connect(port, '127.0.0.2')).nextLine(CRLF)).toBe('A');
@@ -110,8 +110,8 @@ describe('simulator lifecycle', () => {
   it('when two devices ask for the same address and port, then the config is rejected', async () => {
     const error = await startSimulator({
       devices: [
-        { id: 'a', kind: 'tcp-line', port: 4000 },
-        { id: 'b', kind: 'tcp-line', host: '127.0.0.1', port: 4000 },
+        { id: 'a', kind: 'tcp', port: 4000 },
+        { id: 'b', kind: 'tcp', host: '127.0.0.1', port: 4000 },
       ],
     }).catch((e: unknown) => e);
     expect((error as SimulatorConfigError).problems).toEqual([{ path: 'devices[1].port', message: '4000 is already used by devices[0]' }]);
@@ -124,7 +124,7 @@ describe('simulator lifecycle', () => {
     const before = await settledHandleCounts();
     try {
       await expect(
-        startSimulator({ devices: [{ id: 'ok', kind: 'tcp-line' }, { id: 'clash', kind: 'tcp-line', port: takenPort }] }),
+        startSimulator({ devices: [{ id: 'ok', kind: 'tcp' }, { id: 'clash', kind: 'tcp', port: takenPort }] }),
       ).rejects.toMatchObject({ code: 'EADDRINUSE' });
       await eventually(() => expect(handleCounts()).toEqual(before));
     } finally {
@@ -135,10 +135,10 @@ describe('simulator lifecycle', () => {
   it('when the config is invalid, then startSimulator rejects with every problem and its path', async () => {
     const error = await startSimulator({
       devices: [
-        { id: 'amp', kind: 'tcp-line' },
-        { id: 'amp', kind: 'tcp-line', port: 70_000 },
-        { id: 'pc', kind: 'wol-pc', mac: 'not-a-mac', colour: 'red' } as never,
-        { id: 'player', kind: 'http-player', fault: { mode: 'auth-lockout', afterFailures: 3 } },
+        { id: 'amp', kind: 'tcp' },
+        { id: 'amp', kind: 'tcp', port: 70_000 },
+        { id: 'pc', kind: 'wol', mac: 'not-a-mac', colour: 'red' } as never,
+        { id: 'player', kind: 'http', fault: { mode: 'auth-lockout', afterFailures: 3 } },
       ],
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SimulatorConfigError);
@@ -147,7 +147,7 @@ describe('simulator lifecycle', () => {
   });
 
   it('when two devices share an id, then the config is rejected naming the second', async () => {
-    const error = await startSimulator({ devices: [{ id: 'amp', kind: 'tcp-line' }, { id: 'amp', kind: 'pjlink' }] }).catch((e: unknown) => e);
+    const error = await startSimulator({ devices: [{ id: 'amp', kind: 'tcp' }, { id: 'amp', kind: 'pjlink' }] }).catch((e: unknown) => e);
     expect((error as SimulatorConfigError).problems).toEqual([{ path: 'devices[1].id', message: 'amp is already used by devices[0]' }]);
   });
 });
@@ -177,14 +177,14 @@ describe('simulator config files and CLI', () => {
 
   it('when started with a config, then it prints each device and a JSON line, serves them, and exits cleanly on SIGINT', async () => {
     const file = await configFile(
-      ['devices:', '  - { id: amp, kind: tcp-line, banner: AMP ready }', '  - { id: pc, kind: wol-pc, mac: "aa:bb:cc:dd:ee:ff" }'].join('\n'),
+      ['devices:', '  - { id: amp, kind: tcp, banner: AMP ready }', '  - { id: pc, kind: wol, mac: "aa:bb:cc:dd:ee:ff" }'].join('\n'),
     );
     const cli = runCli(['--config', file, '--json']);
     try {
       await eventually(() => expect(cli.output().stdout.split('\n').length).toBeGreaterThanOrEqual(4), 15_000);
       const [ampLine, pcLine, jsonLine] = cli.output().stdout.split('\n');
-      expect(ampLine).toMatch(/^amp tcp-line 127\.0\.0\.1:\d+$/);
-      expect(pcLine).toMatch(/^pc wol-pc 127\.0\.0\.1:\d+ udp:127\.0\.0\.1:\d+$/);
+      expect(ampLine).toMatch(/^amp tcp 127\.0\.0\.1:\d+$/);
+      expect(pcLine).toMatch(/^pc wol 127\.0\.0\.1:\d+ udp:127\.0\.0\.1:\d+$/);
       const listed = JSON.parse(jsonLine!) as { devices: { id: string; port: number; wolPort?: number }[] };
       expect(listed.devices.map((d) => d.id)).toEqual(['amp', 'pc']);
       const peer = await Peer.connect(listed.devices[0]!.port);
@@ -199,18 +199,18 @@ describe('simulator config files and CLI', () => {
   }, 20_000);
 
   it('when the config file references environment variables, then they are substituted and defaults apply', async () => {
-    const file = await configFile(['devices:', '  - { id: amp, kind: tcp-line, port: ${AMP_PORT}, banner: "${BANNER:-hello}" }'].join('\n'));
+    const file = await configFile(['devices:', '  - { id: amp, kind: tcp, port: ${AMP_PORT}, banner: "${BANNER:-hello}" }'].join('\n'));
     const config = loadSimulatorConfig(file, { AMP_PORT: '4100' });
     expect(config.devices[0]).toMatchObject({ port: 4100, banner: 'hello' });
   });
 
   it('when a referenced environment variable is missing, then loading names the file and the line', async () => {
-    const file = await configFile(['devices:', '  - { id: amp, kind: tcp-line, port: ${AMP_PORT} }'].join('\n'));
+    const file = await configFile(['devices:', '  - { id: amp, kind: tcp, port: ${AMP_PORT} }'].join('\n'));
     expect(() => loadSimulatorConfig(file, {})).toThrow(`${file}: line 2: \${AMP_PORT}: environment variable AMP_PORT is not set`);
   });
 
   it('when the config is invalid, then it exits 1 naming the file, the path and the problem', async () => {
-    const file = await configFile(['devices:', '  - { id: amp, kind: tcp-line }', '  - { id: amp2, kind: tcp-line, port: -1 }'].join('\n'));
+    const file = await configFile(['devices:', '  - { id: amp, kind: tcp }', '  - { id: amp2, kind: tcp, port: -1 }'].join('\n'));
     const cli = runCli(['--config', file]);
     expect(await cli.exited).toBe(1);
     expect(cli.output().stderr).toMatch(new RegExp(`${file.replaceAll('\\', '\\\\')}: devices\\[1\\]\\.port: .+`));

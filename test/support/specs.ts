@@ -1,4 +1,5 @@
-import type { DriverSpec, MachineSchedule, MachineSpec, Weekday } from '../../domain/types';
+import type { DriverSpec } from '../../activities/drivers/specs';
+import type { MachineSchedule, MachineSpec, Weekday } from '../../domain/types';
 
 const WEEKDAYS: Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 

@@ -14,7 +14,8 @@ import {
   proxyLocalActivities,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { PowerReading } from '../../activities/drivers/types';
+import type { PowerReading } from '../../activities/drivers';
+import { driverLabel } from '../../activities/drivers/specs';
 import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs } from '../../domain/deadline';
 import { nonRetryableDeviceErrors } from '../../domain/device-failures';
 import type { MachineSpec, MachineTarget, Power } from '../../domain/types';
@@ -48,7 +49,7 @@ export async function probe(spec: MachineSpec, state: MachineState, target: Mach
 
 /** Commands are rare and change the device: each is a full activity, its own task in the history. */
 export function commandActivity(spec: MachineSpec, power: Power) {
-  return proxyActivities<Activities>(deviceCallOptions(spec, `${DRIVER_LABELS[spec.driver.type]} power ${power} ${spec.id}`)).setPower;
+  return proxyActivities<Activities>(deviceCallOptions(spec, `${driverLabel(spec.driver)} power ${power} ${spec.id}`)).setPower;
 }
 
 /** Only activity failures are device trouble; anything else is a bug and must fail the workflow task. */
@@ -62,13 +63,6 @@ export function failureOf(err: unknown, step: CheckFailure['step']): CheckFailur
   }
   return { step, type: cause.name, message: cause.message };
 }
-
-const DRIVER_LABELS: Record<MachineSpec['driver']['type'], string> = {
-  pjlink: 'PJLink',
-  http: 'HTTP',
-  tcp: 'TCP',
-  wol: 'Wake-on-LAN',
-};
 
 /**
  * Both device calls run under the driver's own deadline, with Temporal's start-to-close timeout a
@@ -122,5 +116,5 @@ function legacyProbeActivity(spec: MachineSpec) {
 }
 
 function probeSummary(spec: MachineSpec): string {
-  return `${DRIVER_LABELS[spec.driver.type]} probe ${spec.id}`;
+  return `${driverLabel(spec.driver)} probe ${spec.id}`;
 }

@@ -3,18 +3,11 @@
  * on the first command, one POWR exchange, close.
  */
 import { createHash } from 'node:crypto';
-import type { ObservedPower, PjlinkDriverSpec, Power } from '../../domain/types';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceCallContext,
-  DeviceConfigError,
-  DeviceProtocolError,
-  quote,
-} from '../errors';
-import { LineClient } from '../net/line-client';
-import { specOf } from './spec';
-import type { DriverCall, PowerDriver, PowerReading } from './types';
+import type { ObservedPower, Power } from '../../../domain/types';
+import { DeviceAuthError, DeviceBusyError, DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
+import { withLineConnection } from '../../net/line-client';
+import { specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
+import { pjlinkSteps, type PjlinkDriverSpec } from './spec';
 
 /** The spec caps a line at 136 bytes; greeting plus one reply fit well within this. */
 const maxBytesPerConnection = 512;
@@ -45,35 +38,20 @@ export const pjlinkDriver: PowerDriver = {
   },
 };
 
-async function exchange(
-  call: DriverCall,
-  command: string,
-  step: string,
-): Promise<{ reply: string; context: DeviceCallContext }> {
+async function exchange(call: DriverCall, command: string, step: string): Promise<{ reply: string; context: DeviceCallContext }> {
   const spec = specOf(call.target, 'pjlink');
   const context = new DeviceCallContext(call.target, `${spec.host}:${spec.port}`);
-  const client = new LineClient({
-    host: spec.host,
-    port: spec.port,
-    context,
-    signal: call.signal,
-    connectTimeoutMs: spec.timeouts.connectMs,
-    responseTimeoutMs: spec.timeouts.responseMs,
-    receiveTerminator: '\r',
-    maxBytes: maxBytesPerConnection,
-  });
-  try {
-    await client.connect();
-    const greeting = (await client.readLine('read greeting')).trim();
+  const steps = pjlinkSteps(spec);
+  const options = { host: spec.host, port: spec.port, context, signal: call.signal, receiveTerminator: '\r', maxBytes: maxBytesPerConnection };
+  return withLineConnection(options, steps.connectMs, async (client) => {
+    const greeting = (await client.readLine('read greeting', steps.greetingMs)).trim();
     const digest = authDigest(call, spec, context, greeting);
-    const reply = (await client.request(`${digest}${command}\r`, step)).trim();
+    const reply = (await client.request(`${digest}${command}\r`, step, steps.replyMs)).trim();
     if (reply.toUpperCase() === 'PJLINK ERRA') {
       throw context.error(DeviceAuthError, 'authenticate', 'password rejected (PJLINK ERRA)');
     }
     return { reply, context };
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /** The prefix of the first command: empty without authentication, else md5(random + password). */

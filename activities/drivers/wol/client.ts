@@ -4,23 +4,15 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { MAGIC_PACKET_DEADLINE_MS } from '../../domain/deadline';
-import type { Power, WolDriverSpec, WolProbeSpec } from '../../domain/types';
-import {
-  DeviceCallContext,
-  DeviceConfigError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-  type DeviceError,
-} from '../errors';
-import { LineClient } from '../net/line-client';
-import { describeSocketError, errorCode } from '../net/socket-errors';
-import { commandHttp, probeHttp } from './http';
-import { specOf } from './spec';
-import { commandTcp } from './tcp-line';
-import type { DriverCall, PowerDriver, PowerReading } from './types';
-
-/** A UDP send completes locally; only a name lookup of the broadcast address could take long. */
+import type { Power } from '../../../domain/types';
+import { DeviceCallContext, DeviceConfigError, DeviceTimeoutError, DeviceUnreachableError } from '../../errors';
+import { withLineConnection } from '../../net/line-client';
+import { settle } from '../../net/settle';
+import { describeSocketError, errorCode } from '../../net/socket-errors';
+import { commandHttp, probeHttp } from '../http/client';
+import { specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
+import { commandTcp } from '../tcp/client';
+import { MAGIC_PACKET_DEADLINE_MS, type WolDriverSpec, type WolProbeSpec } from './spec';
 
 /** What a PC that is switched off does to a connection attempt: refuse it, or let it time out. */
 const poweredOffCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'EHOSTDOWN', 'ETIMEDOUT']);
@@ -54,24 +46,15 @@ async function probeTcpConnect(
   probe: Extract<WolProbeSpec, { type: 'tcp-connect' }>,
 ): Promise<PowerReading> {
   const address = `${probe.host}:${probe.port}`;
-  const client = new LineClient({
-    host: probe.host,
-    port: probe.port,
-    context: new DeviceCallContext(call.target, address),
-    signal: call.signal,
-    connectTimeoutMs: probe.timeouts.connectMs,
-    responseTimeoutMs: probe.timeouts.responseMs,
-  });
+  const options = { host: probe.host, port: probe.port, context: new DeviceCallContext(call.target, address), signal: call.signal };
   try {
-    await client.connect();
+    await withLineConnection(options, probe.timeouts.connectMs, async () => undefined);
     return { power: 'on', detail: `${address} accepted a connection` };
   } catch (error) {
     if (error instanceof DeviceUnreachableError && meansPoweredOff(error)) {
       return { power: 'off', detail: `${address}: ${error.problem}` };
     }
     throw error;
-  } finally {
-    client.destroy();
   }
 }
 
@@ -86,39 +69,29 @@ async function sendMagicPacket(call: DriverCall, spec: WolDriverSpec): Promise<{
   const context = new DeviceCallContext(call.target, address);
   const packet = magicPacket(context, spec.mac);
   const family = net.isIPv6(spec.broadcast) ? 'udp6' : 'udp4';
-  const socket = dgram.createSocket(family);
-  let deadline: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  let socketOpen = true;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (error: DeviceError): void => reject(error);
-      onAbort = () => fail(context.aborted(step, call.signal.reason));
-      if (call.signal.aborted) return onAbort();
-      call.signal.addEventListener('abort', onAbort, { once: true });
-      deadline = setTimeout(
-        () => fail(context.error(DeviceTimeoutError, step, `not sent within ${MAGIC_PACKET_DEADLINE_MS} ms`)),
-        MAGIC_PACKET_DEADLINE_MS,
-      );
-      socket.on('error', (error) => fail(context.error(DeviceUnreachableError, step, describeSocketError(error), error)));
-      socket.bind(() => {
-        if (!socketOpen) return;
-        // Without the subnet mask a broadcast address cannot be told from a host address, and
-        // SO_BROADCAST changes nothing for unicast, so IPv4 sends always allow broadcast.
-        if (family === 'udp4') socket.setBroadcast(true);
-        socket.send(packet, spec.port, spec.broadcast, (error) => {
-          if (error) fail(context.error(DeviceUnreachableError, step, describeSocketError(error), error));
-          else resolve();
-        });
+  await settle<void>(call.signal, (reason) => context.aborted(step, reason), ({ resolve, reject, deadline, cleanup }) => {
+    const socket = dgram.createSocket(family);
+    let socketOpen = true;
+    cleanup(() => {
+      socketOpen = false;
+      socket.close();
+    });
+    deadline(MAGIC_PACKET_DEADLINE_MS, () => {
+      throw context.error(DeviceTimeoutError, step, `not sent within ${MAGIC_PACKET_DEADLINE_MS} ms`);
+    });
+    socket.on('error', (error) => reject(context.error(DeviceUnreachableError, step, describeSocketError(error), error)));
+    socket.bind(() => {
+      if (!socketOpen) return;
+      // Without the subnet mask a broadcast address cannot be told from a host address, and
+      // SO_BROADCAST changes nothing for unicast, so IPv4 sends always allow broadcast.
+      if (family === 'udp4') socket.setBroadcast(true);
+      socket.send(packet, spec.port, spec.broadcast, (error) => {
+        if (error) reject(context.error(DeviceUnreachableError, step, describeSocketError(error), error));
+        else resolve();
       });
     });
-    return { detail: `magic packet for ${spec.mac} sent to ${address}` };
-  } finally {
-    clearTimeout(deadline);
-    if (onAbort) call.signal.removeEventListener('abort', onAbort);
-    socketOpen = false;
-    socket.close();
-  }
+  });
+  return { detail: `magic packet for ${spec.mac} sent to ${address}` };
 }
 
 /** 6 x 0xFF, then the MAC 16 times: 102 bytes. */

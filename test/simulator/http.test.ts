@@ -17,9 +17,9 @@ function putPower(port: number, power: string, headers: Record<string, string> =
   });
 }
 
-describe('http-player', () => {
+describe('http', () => {
   it('when power is put on, then it answers {ok:true}, reports on, and logs the command', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player' });
+    const { device } = await startDevice({ id: 'player', kind: 'http' });
     expect(await getPower(device.port)).toBe('off');
     const response = await putPower(device.port, 'on');
     expect(response.status).toBe(200);
@@ -29,7 +29,7 @@ describe('http-player', () => {
   });
 
   it('when a token is configured, then requests without the right bearer token get 401 and change nothing', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', token: 't0ken' });
+    const { device } = await startDevice({ id: 'player', kind: 'http', token: 't0ken' });
     expect((await fetch(url(device.port, '/api/v1/power'))).status).toBe(401);
     const wrong = await putPower(device.port, 'on', { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
@@ -43,7 +43,7 @@ describe('http-player', () => {
   });
 
   it('when booting and shutting down take time, then it reports them and answers 409 to commands meanwhile', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player', bootMs: 150, shutdownMs: 150 });
+    const { device } = await startDevice({ id: 'player', kind: 'http', bootMs: 150, shutdownMs: 150 });
     expect((await putPower(device.port, 'on')).status).toBe(200);
     expect(await getPower(device.port)).toBe('booting');
     expect(device.power).toBe('warming');
@@ -59,7 +59,7 @@ describe('http-player', () => {
   });
 
   it('when the body is not {"power":"on"|"off"}, then it answers 400', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player' });
+    const { device } = await startDevice({ id: 'player', kind: 'http' });
     expect((await putPower(device.port, 'standby')).status).toBe(400);
     const notJson = await fetch(url(device.port, '/api/v1/power'), { method: 'PUT', body: 'on' });
     expect(notJson.status).toBe(400);
@@ -67,7 +67,7 @@ describe('http-player', () => {
   });
 
   it('when the path or method is unknown, then it answers 404 or 405', async () => {
-    const { device } = await startDevice({ id: 'player', kind: 'http-player' });
+    const { device } = await startDevice({ id: 'player', kind: 'http' });
     expect((await fetch(url(device.port, '/api/v2/power'))).status).toBe(404);
     const post = await fetch(url(device.port, '/api/v1/power'), { method: 'POST', body: '{}' });
     expect(post.status).toBe(405);

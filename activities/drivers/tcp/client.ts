@@ -5,25 +5,18 @@
  * Banner rule: many such devices greet each new connection with one or more unsolicited lines.
  * With `banner` configured (a regex of the greeting's last line) the driver waits for that line,
  * up to the response timeout, so a device slow to greet is still read right. Without it, the
- * driver listens for a short window (`greetingWaitMs`, at most 100 ms) and ignores what came. In
- * both cases the first complete line after the command is the reply and must match, so a device
- * that talks out of turn, or greets later than the window, fails loudly (DeviceProtocolError
- * quoting the line) instead of being misread.
+ * driver listens for a short window (the greeting step of `tcpSteps`, at most 100 ms) and ignores
+ * what came. In both cases the first complete line after the command is the reply and must
+ * match, so a device that talks out of turn, or greets later than the window, fails loudly
+ * (DeviceProtocolError quoting the line) instead of being misread.
  */
-import { greetingWaitMs } from '../../domain/deadline';
-import type { Power, TcpExchangeSpec, TcpLineDriverSpec } from '../../domain/types';
-import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../errors';
-import { LineClient } from '../net/line-client';
-import { compileRegex, matchState, specOf } from './spec';
-import type { DriverCall, PowerDriver, PowerReading } from './types';
+import type { Power } from '../../../domain/types';
+import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
+import { withLineConnection } from '../../net/line-client';
+import { compileRegex, matchState, specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
+import { tcpSteps, type TcpConnectionSpec, type TcpExchangeSpec } from './spec';
 
-/** How to reach a line device, without what to say to it. */
-export type TcpConnectionSpec = Pick<
-  TcpLineDriverSpec,
-  'host' | 'port' | 'sendTerminator' | 'receiveTerminator' | 'banner' | 'timeouts' | 'maxResponseBytes'
->;
-
-export const tcpLineDriver: PowerDriver = {
+export const tcpDriver: PowerDriver = {
   async probe(call: DriverCall): Promise<PowerReading> {
     const spec = specOf(call.target, 'tcp');
     const context = contextFor(call, spec);
@@ -45,11 +38,7 @@ export const tcpLineDriver: PowerDriver = {
 };
 
 /** Sends the exchange's command; the reply line must match its `expect` regex. */
-export async function commandTcp(
-  call: DriverCall,
-  connection: TcpConnectionSpec,
-  exchange: TcpExchangeSpec,
-): Promise<{ detail: string }> {
+export async function commandTcp(call: DriverCall, connection: TcpConnectionSpec, exchange: TcpExchangeSpec): Promise<{ detail: string }> {
   const context = contextFor(call, connection);
   const expected = compileRegex(context, exchange.expect, 'compile expect regex');
   const line = await exchangeLine(call, connection, context, exchange.send);
@@ -79,23 +68,12 @@ async function exchangeLine(
     throw context.error(DeviceConfigError, 'connect', 'receiveTerminator is empty: replies could never end');
   }
   const banner = connection.banner === undefined ? undefined : compileRegex(context, connection.banner, 'compile banner regex');
-  const client = new LineClient({
-    host: connection.host,
-    port: connection.port,
-    context,
-    signal: call.signal,
-    connectTimeoutMs: connection.timeouts.connectMs,
-    responseTimeoutMs: connection.timeouts.responseMs,
-    receiveTerminator: connection.receiveTerminator,
-    maxBytes: connection.maxResponseBytes,
-  });
-  try {
-    await client.connect();
-    if (banner) await client.awaitLine(banner, 'await banner');
-    else await client.listen(greetingWaitMs(connection), 'await banner');
+  const steps = tcpSteps(connection);
+  const { host, port, receiveTerminator, maxResponseBytes: maxBytes } = connection;
+  return withLineConnection({ host, port, context, signal: call.signal, receiveTerminator, maxBytes }, steps.connectMs, async (client) => {
+    if (banner) await client.awaitLine(banner, 'await banner', steps.greetingMs);
+    else await client.listen(steps.greetingMs, 'await banner');
     client.discardLines();
-    return await client.request(command + connection.sendTerminator, replyStep(command));
-  } finally {
-    client.destroy();
-  }
+    return client.request(command + connection.sendTerminator, replyStep(command), steps.replyMs);
+  });
 }

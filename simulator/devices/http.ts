@@ -17,10 +17,10 @@ const UNAUTHORIZED: HttpReply = { status: 401, body: { error: 'unauthorized' }, 
 
 /** A media player with a JSON power API, optionally behind a bearer token. */
 export class HttpPlayerDevice extends SimulatedDeviceBase {
-  readonly kind = 'http-player';
+  readonly kind = 'http';
 
   constructor(
-    private readonly config: ResolvedConfigOf<'http-player'>,
+    private readonly config: ResolvedConfigOf<'http'>,
     host: string,
   ) {
     super(config, host, { warmingMs: config.bootMs, coolingMs: config.shutdownMs });

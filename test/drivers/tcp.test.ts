@@ -1,21 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { deviceCallDeadlineMs } from '../../domain/deadline';
-import { driverFor, type PowerDriver } from '../../activities/drivers';
-import {
-  DeviceConfigError,
-  DeviceError,
-  DeviceProtocolError,
-  DeviceTimeoutError,
-  DeviceUnreachableError,
-} from '../../activities/errors';
-import type { TcpLineDriverSpec } from '../../domain/types';
+import { describe, expect, it } from 'vitest';
+import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
+import { tcpDriver as tcp } from '../../activities/drivers/tcp/client';
+import type { TcpLineDriverSpec } from '../../activities/drivers/tcp/spec';
+import { DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, target, timed, useSimulator } from './support';
 
 const simulator = useSimulator({
   devices: [
-    { kind: 'tcp-line', id: 'amp-1' },
-    { kind: 'tcp-line', id: 'amp-chatty', banner: 'AMP-2000 firmware 1.4 ready' },
-    { kind: 'tcp-line', id: 'amp-slow-greeting', banner: 'AMP-2000 firmware 1.4 ready' },
+    { kind: 'tcp', id: 'amp-1' },
+    { kind: 'tcp', id: 'amp-chatty', banner: 'AMP-2000 firmware 1.4 ready' },
+    { kind: 'tcp', id: 'amp-slow-greeting', banner: 'AMP-2000 firmware 1.4 ready' },
   ],
 });
 
@@ -37,11 +31,6 @@ function amplifier(id: string, overrides: Partial<TcpLineDriverSpec> = {}) {
   };
   return target(id, driver);
 }
-
-let tcp: PowerDriver;
-beforeAll(() => {
-  tcp = driverFor(amplifier('amp-1'));
-});
 
 describe('tcp line driver', () => {
   it('when the amplifier is off, then probe matches the reply line against the state regexes', async () => {

@@ -1,10 +1,29 @@
-import type { DriverSpec, MachineTarget, ObservedPower, StateMatchers } from '../../domain/types';
-import { DeviceCallContext, DeviceConfigError } from '../errors';
+/** What every family's client is and shares: the driver interface, the spec check, state matching. */
+import type { MachineTarget, ObservedPower, Power } from '../../../domain/types';
+import { DeviceCallContext, DeviceConfigError } from '../../errors';
+import type { DriverSpecOf, DriverType } from '../specs';
+import type { SecretResolver, StateMatchers } from './spec';
 
-export type SpecOfType<T extends DriverSpec['type']> = Extract<DriverSpec, { type: T }>;
+export interface DriverCall {
+  target: MachineTarget;
+  /** The activity's cancellation; aborting it ends the call promptly with a DeviceError. */
+  signal: AbortSignal;
+  secrets: SecretResolver;
+}
+
+export interface PowerReading {
+  power: ObservedPower;
+  /** The device's raw answer, e.g. '%1POWR=3'. */
+  detail: string;
+}
+
+export interface PowerDriver {
+  probe(call: DriverCall): Promise<PowerReading>;
+  setPower(call: DriverCall, power: Power): Promise<{ detail: string }>;
+}
 
 /** The target's driver spec, checked: activity inputs arrive as JSON and may not match their driver. */
-export function specOf<T extends DriverSpec['type']>(target: MachineTarget, type: T): SpecOfType<T> {
+export function specOf<T extends DriverType>(target: MachineTarget, type: T): DriverSpecOf<T> {
   if (target.driver.type !== type) {
     throw new DeviceCallContext(target, target.address).error(
       DeviceConfigError,
@@ -12,7 +31,7 @@ export function specOf<T extends DriverSpec['type']>(target: MachineTarget, type
       `expected a "${type}" driver spec, got "${target.driver.type}"`,
     );
   }
-  return target.driver as SpecOfType<T>;
+  return target.driver as DriverSpecOf<T>;
 }
 
 const stateOrder = ['on', 'off', 'warming', 'cooling'] as const;

@@ -3,22 +3,11 @@
  * capture names the state, and plain on/off requests. Also serves the Wake-on-LAN driver's
  * HTTP probe and HTTP power-off.
  */
-import type { HttpDriverSpec, HttpProbeSpec, HttpRequestSpec, Power } from '../../domain/types';
-import {
-  DeviceAuthError,
-  DeviceBusyError,
-  DeviceCallContext,
-  DeviceConfigError,
-  DeviceProtocolError,
-  quote,
-  type DeviceError,
-} from '../errors';
-import { httpExchange, type HttpReply } from '../net/http-client';
-import { compileRegex, matchState, specOf } from './spec';
-import type { DriverCall, PowerDriver, PowerReading } from './types';
-
-/** How to reach an HTTP device, without what to ask it. */
-export type HttpConnectionSpec = Pick<HttpDriverSpec, 'baseUrl' | 'bearerToken' | 'timeouts' | 'maxResponseBytes'>;
+import type { Power } from '../../../domain/types';
+import { DeviceAuthError, DeviceBusyError, DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote, type DeviceError } from '../../errors';
+import { httpExchange, type HttpReply } from '../../net/http-client';
+import { compileRegex, matchState, specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
+import { httpSteps, type HttpConnectionSpec, type HttpProbeSpec, type HttpRequestSpec } from './spec';
 
 export const httpDriver: PowerDriver = {
   probe(call: DriverCall): Promise<PowerReading> {
@@ -32,11 +21,7 @@ export const httpDriver: PowerDriver = {
   },
 };
 
-export async function probeHttp(
-  call: DriverCall,
-  connection: HttpConnectionSpec,
-  probe: HttpProbeSpec,
-): Promise<PowerReading> {
+export async function probeHttp(call: DriverCall, connection: HttpConnectionSpec, probe: HttpProbeSpec): Promise<PowerReading> {
   const { reply, context } = await send(call, connection, probe);
   const step = 'read state';
   const detail = describeReply(reply);
@@ -51,11 +36,7 @@ export async function probeHttp(
 }
 
 /** Sends a command; any 2xx is success. */
-export async function commandHttp(
-  call: DriverCall,
-  connection: HttpConnectionSpec,
-  request: HttpRequestSpec,
-): Promise<{ detail: string }> {
+export async function commandHttp(call: DriverCall, connection: HttpConnectionSpec, request: HttpRequestSpec): Promise<{ detail: string }> {
   const { reply, context } = await send(call, connection, request);
   if (reply.status < 200 || reply.status >= 300) throw statusError(context, 'check status', reply);
   return { detail: describeReply(reply) };
@@ -74,6 +55,7 @@ async function send(
   if (request.body !== undefined && !hasHeader('content-type')) headers['content-type'] = 'application/json';
   if (connection.bearerToken) headers.authorization = `Bearer ${call.secrets(connection.bearerToken)}`;
 
+  const steps = httpSteps(connection);
   const reply = await httpExchange({
     url,
     method: request.method,
@@ -81,8 +63,8 @@ async function send(
     body: request.body,
     context,
     signal: call.signal,
-    connectTimeoutMs: connection.timeouts.connectMs,
-    responseTimeoutMs: connection.timeouts.responseMs,
+    connectTimeoutMs: steps.connectMs,
+    responseTimeoutMs: steps.responseMs,
     maxBodyBytes: connection.maxResponseBytes,
   });
   return { reply, context };

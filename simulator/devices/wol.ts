@@ -17,13 +17,13 @@ const SECUREON_BYTES = [0, 4, 6];
  * connections die when it powers off.
  */
 export class WolPcDevice extends SimulatedDeviceBase {
-  readonly kind = 'wol-pc';
+  readonly kind = 'wol';
   readonly #mac: Buffer;
   #wolPort: number;
   #magicPacketListener: UdpSocket | undefined;
 
   constructor(
-    config: ResolvedConfigOf<'wol-pc'>,
+    config: ResolvedConfigOf<'wol'>,
     host: string,
   ) {
     super(config, host, { warmingMs: config.bootMs, coolingMs: config.shutdownMs });

@@ -5,23 +5,23 @@ const CRLF = '\r\n';
 
 afterEach(cleanUp);
 
-describe('tcp-line amplifier', () => {
+describe('tcp amplifier', () => {
   it('when a banner is configured, then it is the first line of every connection', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', banner: 'AMP-4000 ready' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', banner: 'AMP-4000 ready' });
     const peer = await Peer.connect(device.port);
     expect(await peer.nextLine(CRLF)).toBe('AMP-4000 ready');
     expect(await peer.ask('POWER?', CRLF)).toBe('POWER OFF');
   });
 
   it('when no banner is configured, then the device says nothing until asked', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp' });
     const peer = await Peer.connect(device.port);
     await pause(100);
     expect(peer.received.length).toBe(0);
   });
 
   it('when POWER ON and POWER OFF are sent, then each is answered OK, takes effect at once and is logged', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp' });
     const peer = await Peer.connect(device.port);
     expect(await peer.ask('POWER ON', CRLF)).toBe('OK');
     expect(device.power).toBe('on');
@@ -32,7 +32,7 @@ describe('tcp-line amplifier', () => {
   });
 
   it('when anything else is sent, then the answer is ERR and nothing changes', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp' });
     const peer = await Peer.connect(device.port);
     for (const line of ['power on', 'POWER  ON', 'POWER', 'HELLO', '']) expect(await peer.ask(line, CRLF)).toBe('ERR');
     expect(device.power).toBe('off');
@@ -40,7 +40,7 @@ describe('tcp-line amplifier', () => {
   });
 
   it('when a command ends with a bare CR or LF, then it is not a complete line and gets no answer', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp' });
     const peer = await Peer.connect(device.port);
     peer.send('POWER?\r');
     peer.send('POWER?\n');
@@ -49,7 +49,7 @@ describe('tcp-line amplifier', () => {
   });
 
   it('when two commands arrive in one packet, then both are answered in order', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line', initialPower: 'on' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp', initialPower: 'on' });
     const peer = await Peer.connect(device.port);
     peer.send(`POWER?${CRLF}POWER OFF${CRLF}`);
     expect(await peer.nextLine(CRLF)).toBe('POWER ON');
@@ -57,7 +57,7 @@ describe('tcp-line amplifier', () => {
   });
 
   it('when several clients connect, then all are served', async () => {
-    const { device } = await startDevice({ id: 'amp', kind: 'tcp-line' });
+    const { device } = await startDevice({ id: 'amp', kind: 'tcp' });
     const peers = await Promise.all([Peer.connect(device.port), Peer.connect(device.port)]);
     for (const peer of peers) expect(await peer.ask('POWER?', CRLF)).toBe('POWER OFF');
     expect(device.openConnections).toBe(2);

@@ -12,10 +12,10 @@ const MAX_LINE_BYTES = 1024;
  * anything else -> `ERR`. Switches at once; the optional banner greets every connection.
  */
 export class TcpLineDevice extends SimulatedDeviceBase {
-  readonly kind = 'tcp-line';
+  readonly kind = 'tcp';
 
   constructor(
-    private readonly config: ResolvedConfigOf<'tcp-line'>,
+    private readonly config: ResolvedConfigOf<'tcp'>,
     host: string,
   ) {
     super(config, host, { warmingMs: 0, coolingMs: 0 });

@@ -1,0 +1,50 @@
+/**
+ * What the driver families' specs share. A spec travels through Temporal history, so it never
+ * holds a secret: credentials appear only as a `SecretRef` (a name) resolved by the worker.
+ *
+ * Every `spec.ts` under activities/drivers/ is workflow code (lint enforces it): the workflow reads
+ * a spec's deadline for its activity timeouts and its label for activity summaries.
+ */
+
+/** A credential by name; the worker resolves it from its environment or secrets file. */
+export interface SecretRef {
+  secret: string;
+}
+
+/** Resolves a credential on the worker; throws SecretMissingError when it is not configured. */
+export type SecretResolver = (ref: SecretRef) => string;
+
+export interface DriverTimeouts {
+  /** Deadline for the TCP connect (or the HTTP request's connection). */
+  connectMs: number;
+  /** Deadline for each reply once connected. */
+  responseMs: number;
+}
+
+/** How an HTTP or TCP reply maps to a power state: the first matching entry wins. */
+export interface StateMatchers {
+  on: string[];
+  off: string[];
+  warming?: string[];
+  cooling?: string[];
+}
+
+/** What the rest of the system knows of a family without talking to a device. */
+export interface DriverFamilySpec<Spec> {
+  /** Names the family in activity summaries, e.g. `PJLink probe proj-03`. */
+  label: string;
+  /**
+   * The longest one device call (a probe or a power command) may take when every step uses its
+   * full deadline. The client enforces these steps; the workflow sets each activity's
+   * start-to-close timeout above the total, so the driver's own, descriptive timeout always fires
+   * before Temporal's.
+   */
+  deadlineMs(spec: Spec): number;
+  /** The credentials the spec names (undefined where an optional one is not set). */
+  secretRefs(spec: Spec): (SecretRef | undefined)[];
+}
+
+/** A call whose steps run one after another may take the sum of their budgets. */
+export function sumOfSteps(steps: Record<string, number>): number {
+  return Object.values(steps).reduce((total, ms) => total + ms, 0);
+}
