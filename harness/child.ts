@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RUNTIME_PROBE_MODULE } from './runtime-sample';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
 
 export interface ChildOptions {
   /** For messages: `worker`, `simulator`. */
