@@ -4,32 +4,21 @@
  * runs the same app beside the worker instead.
  */
 import { once } from 'node:events';
-import { Client, Connection } from '@temporalio/client';
 import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
-import { temporalTarget, temporalUnreachable } from '../config/temporal';
-import { portFailure, runProcess, type Startup } from '../lifecycle/startup';
-import { createApp } from './app';
+import { connectClient, temporalTarget } from '../config/temporal';
+import { runProcess } from '../lifecycle/startup';
 import { apiSettings } from './settings';
+import { startApi } from './start';
 
-async function main(startup: Startup): Promise<void> {
+runProcess(async (startup) => {
   const env = loadEnvironment();
   const venue = loadVenueConfig(env.VENUE_CONFIG);
   const settings = apiSettings(env);
   const target = temporalTarget();
-  const connection = await Connection.connect(target.connectionOptions).catch((error: unknown) => {
-    throw temporalUnreachable(error, target.connectionOptions.address);
-  });
-  startup.started('the Temporal connection', () => connection.close());
-  const client = new Client({ connection, namespace: target.namespace });
-  const api = createApp({ client, namespace: target.namespace, taskQueue: env.TEMPORAL_TASK_QUEUE, venue, ...settings });
-  const { url } = await api.start(env.API_PORT, env.API_HOST).catch((error: unknown) => {
-    throw portFailure(error, 'API_PORT', env.API_PORT);
-  });
-  startup.started('the operator API', api.stop);
-  console.log(`operator API on ${url} for ${venue.venue.name} (task queue ${env.TEMPORAL_TASK_QUEUE}); ${url}/openapi.json describes it`);
+  const client = await connectClient(startup, target);
+  const url = await startApi(startup, settings, { client, namespace: target.namespace, venue });
+  console.log(`operator API on ${url} for ${venue.venue.name} (task queue ${settings.taskQueue}); ${url}/openapi.json describes it`);
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   console.log('stopping the operator API');
-}
-
-runProcess(main);
+});

@@ -11,12 +11,20 @@ export interface ApiSettingsOptions {
   demo?: boolean;
 }
 
+export interface ApiSettings extends Pick<AppDeps, 'taskQueue' | 'token' | 'openReads' | 'localDemo' | 'webUiBaseUrl'> {
+  host: string;
+  port: number;
+}
+
 /** The API's settings from the parsed environment (config/environment.ts). */
-export function apiSettings(env: Environment, options: ApiSettingsOptions = {}): Pick<AppDeps, 'token' | 'openReads' | 'localDemo' | 'webUiBaseUrl'> {
+export function apiSettings(env: Environment, options: ApiSettingsOptions = {}): ApiSettings {
   if (options.demo && !env.API_TOKEN && !env.API_LOCAL_DEMO && !isLoopback(env.API_HOST)) {
     throw new StartupError(`API_HOST is ${env.API_HOST} but API_TOKEN is not set: set a token of 16+ characters, or listen on loopback for the local demo`);
   }
   return {
+    host: env.API_HOST,
+    port: env.API_PORT,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
     token: env.API_TOKEN,
     openReads: env.API_OPEN_READS,
     localDemo: env.API_LOCAL_DEMO || (options.demo === true && isLoopback(env.API_HOST)),

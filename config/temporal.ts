@@ -1,6 +1,7 @@
+import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { StartupError } from '../lifecycle/startup';
+import { StartupError, type Startup } from '../lifecycle/startup';
 
 export interface TemporalTarget {
   connectionOptions: NativeConnectionOptions;
@@ -17,6 +18,15 @@ export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTa
     overrideEnvVars: env as Record<string, string>,
   });
   return { connectionOptions, namespace: namespace ?? 'default' };
+}
+
+/** The process's one Temporal client; `startup` closes its connection. */
+export async function connectClient(startup: Startup, target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect(target.connectionOptions).catch((error: unknown) => {
+    throw temporalUnreachable(error, target.connectionOptions.address);
+  });
+  startup.started('the Temporal client connection', () => connection.close());
+  return new Client({ connection, namespace: target.namespace });
 }
 
 /**

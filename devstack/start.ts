@@ -4,105 +4,77 @@
  * against the device simulator. Then it syncs the inventory and runs the worker until Ctrl-C.
  */
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createApp } from '../api/app';
 import { apiSettings } from '../api/settings';
-import { loadEnvironment } from '../config/environment';
+import { startApi } from '../api/start';
+import { loadEnvironment, type Environment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
-import { createSecretResolver, secretRefsOf } from '../config/secrets';
-import { temporalTarget, temporalUnreachable } from '../config/temporal';
+import { connectClient, temporalTarget } from '../config/temporal';
 import { syncInventory } from '../inventory/sync';
+import { portInUse, runProcess } from '../lifecycle/startup';
 import { loadSimulatorConfig } from '../simulator/config';
 import { startSimulator } from '../simulator';
-import { cacheSizeFor, createMachineWorker } from '../worker/create-worker';
-import { installWorkerRuntime, runUntilDrained } from '../worker/runtime';
-import { startDevServer, type DevServer } from './dev-server';
-import { portFailure, portInUse, runProcess, type Startup } from '../lifecycle/startup';
+import { workerSettings } from '../worker/settings';
+import { prepareWorker } from '../worker/start';
+import { startDevServer, type DevServer, type DevServerOptions } from './dev-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO_VENUE = path.join(ROOT, 'config/demo-venue.yaml');
 const DEMO_SECRETS = path.join(ROOT, 'config/demo-secrets.yaml');
 const DEMO_DEVICES = path.join(ROOT, 'simulator/demo-devices.yaml');
 
-async function main(startup: Startup): Promise<void> {
-  const demo = !process.env.VENUE_CONFIG;
-  if (demo) {
-    process.env.VENUE_CONFIG = DEMO_VENUE;
-    process.env.SHOWCTL_SECRETS_FILE ??= DEMO_SECRETS;
-  }
-  const env = loadEnvironment();
+runProcess(async (startup) => {
+  const { demo, env, devServerOptions } = startSettings(process.env);
   const venue = loadVenueConfig(env.VENUE_CONFIG);
-  const secrets = createSecretResolver({ secretsFile: env.SHOWCTL_SECRETS_FILE });
-  for (const name of secretRefsOf(venue.machines)) secrets({ secret: name });
-  const apiOptions = apiSettings(env, { demo });
-  const metricsUrl = installWorkerRuntime({ metricsPort: env.METRICS_PORT, logLevel: env.LOG_LEVEL });
+  const api = apiSettings(env, { demo });
+  const worker = prepareWorker(workerSettings(env, venue));
 
   let devServer: DevServer | undefined;
-  if (!process.env.TEMPORAL_ADDRESS) {
-    devServer = await startDevServer({
-      port: Number(process.env.TEMPORAL_PORT ?? 7233),
-      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
-      dbFile: process.env.TEMPORAL_DB_FILE ?? path.join(ROOT, 'data/temporal.sqlite'),
-    }).catch((error: unknown) => {
+  if (devServerOptions) {
+    devServer = await startDevServer(devServerOptions).catch((error: unknown) => {
       throw devServerPortFailure(error);
     });
     startup.started('the Temporal dev server', devServer.stop);
-    process.env.TEMPORAL_ADDRESS = devServer.address;
   }
   const simulator = demo ? await startSimulator(loadSimulatorConfig(DEMO_DEVICES)) : undefined;
   if (simulator) startup.started('the device simulator', simulator.stop);
 
-  const target = temporalTarget();
-  const address = target.connectionOptions.address;
-  const nativeConnection = await NativeConnection.connect(target.connectionOptions).catch((error: unknown) => {
-    throw temporalUnreachable(error, address);
-  });
-  startup.started('the worker connection', () => nativeConnection.close());
-  const clientConnection = await Connection.connect(target.connectionOptions);
-  startup.started('the client connection', () => clientConnection.close());
-  const client = new Client({ connection: clientConnection, namespace: target.namespace });
-  const worker = await createMachineWorker({
-    connection: nativeConnection,
-    namespace: target.namespace,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ secrets }),
-    maxConcurrentActivities: env.WORKER_MAX_ACTIVITIES,
-    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
-  });
-  const running = runUntilDrained(worker);
-  // Before its connection closes: a worker still holding it makes the close throw.
-  startup.started('the worker', async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-  });
+  const target = temporalTarget(devServer ? { ...process.env, TEMPORAL_ADDRESS: devServer.address } : process.env);
+  const { drained } = await worker.start(startup, target);
+  const client = await connectClient(startup, target);
   const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines });
-  const api = createApp({
-    client,
-    namespace: target.namespace,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    venue,
-    ...apiOptions,
-    webUiBaseUrl: apiOptions.webUiBaseUrl ?? devServer?.uiUrl,
-  });
-  const { url: apiUrl } = await api.start(env.API_PORT, env.API_HOST).catch((error: unknown) => {
-    throw portFailure(error, 'API_PORT', env.API_PORT);
-  });
-  startup.started('the operator API', api.stop);
+  const apiUrl = await startApi(startup, { ...api, webUiBaseUrl: api.webUiBaseUrl ?? devServer?.uiUrl }, { client, namespace: target.namespace, venue });
 
   console.log(`\n${venue.venue.name}: ${venue.machines.length} machines, tick ${venue.tickMs / 1000} s`);
   console.log(`  inventory:   ${report.started.length} started, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.retired.length} retired`);
   if (devServer?.uiUrl) console.log(`  Web UI:      ${devServer.uiUrl}/namespaces/${target.namespace}/workflows`);
-  console.log(`  Temporal:    ${process.env.TEMPORAL_ADDRESS} (npm run temporal -- workflow list)`);
+  console.log(`  Temporal:    ${target.connectionOptions.address} (npm run temporal -- workflow list)`);
   console.log(`  board:       ${apiUrl}/`);
   console.log(`  API:         ${apiUrl} (${apiUrl}/openapi.json)`);
-  if (metricsUrl) console.log(`  metrics:     ${metricsUrl}`);
+  if (worker.metricsUrl) console.log(`  metrics:     ${worker.metricsUrl}`);
   if (simulator) console.log(`  simulator:   ${simulator.devices.length} demo devices on 127.0.x.x`);
   console.log('ready; Ctrl-C stops everything\n');
   // The SDK shuts the worker down on SIGINT/SIGTERM; this resolves once it has drained, and
   // runProcess then stops the rest in reverse order: API, connections, simulator, dev server.
-  await running;
+  await drained;
+});
+
+/**
+ * The settings, from the environment `npm start` was given: the demo venue and its secrets unless
+ * VENUE_CONFIG names a venue, a dev server unless TEMPORAL_ADDRESS names a Temporal to use.
+ */
+function startSettings(given: NodeJS.ProcessEnv): { demo: boolean; env: Environment; devServerOptions?: DevServerOptions } {
+  const demo = !given.VENUE_CONFIG;
+  const env = loadEnvironment(demo ? { ...given, VENUE_CONFIG: DEMO_VENUE, SHOWCTL_SECRETS_FILE: given.SHOWCTL_SECRETS_FILE ?? DEMO_SECRETS } : given);
+  if (given.TEMPORAL_ADDRESS) return { demo, env };
+  return {
+    demo,
+    env,
+    devServerOptions: {
+      port: Number(given.TEMPORAL_PORT ?? 7233),
+      uiPort: Number(given.TEMPORAL_UI_PORT ?? 8233),
+      dbFile: given.TEMPORAL_DB_FILE ?? path.join(ROOT, 'data/temporal.sqlite'),
+    },
+  };
 }
 
 /** The CLI says which of its ports it could not bind: "can't set frontend port 7233: ... address already in use". */
@@ -112,4 +84,3 @@ function devServerPortFailure(error: unknown): unknown {
   return portInUse(taken[1] === 'UI' ? 'TEMPORAL_UI_PORT' : 'TEMPORAL_PORT', taken[2]!, error);
 }
 
-runProcess(main);

@@ -10,6 +10,8 @@ export interface MachineWorkerOptions {
   activities: Activities;
   /** A bundle made once (tests, benchmarks); otherwise the prebuilt one or the sources. */
   workflowBundle?: WorkflowBundleOption;
+  /** Other workflow sources than the machine workflow's: the scale benchmark's minimal loop. */
+  workflowsPath?: string;
   maxConcurrentActivities?: number;
   /** Sticky cache size; undefined keeps the SDK's, which it derives from the heap limit. */
   maxCachedWorkflows?: number;
@@ -25,7 +27,7 @@ const PREBUILT_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
 const SDK_DEFAULT_WORKFLOW_TASK_SLOTS = 40;
 
 /** Slots and cache of a worker that makes at most `maxDeviceCalls` device calls at once. */
-export function capacityOptions(maxDeviceCalls: number, maxCachedWorkflows: number | undefined) {
+function capacityOptions(maxDeviceCalls: number, maxCachedWorkflows: number | undefined) {
   return {
     // Every slot is bounded in time by the activity timeouts, so a hung device can hold one
     // only until its deadline; the bound caps sockets and memory under a storm of failures.
@@ -60,16 +62,11 @@ export function cacheSizeFor(machines: number): number {
 export const STICKY_QUEUE_TIMEOUT = '5s';
 
 export async function createMachineWorker(options: MachineWorkerOptions): Promise<Worker> {
-  const workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : existsSync(PREBUILT_BUNDLE)
-      ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
-      : { workflowsPath: require.resolve('../workflows') };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...workflows,
+    ...workflowCode(options),
     activities: options.activities,
     ...capacityOptions(options.maxConcurrentActivities ?? 200, options.maxCachedWorkflows),
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
@@ -77,4 +74,10 @@ export async function createMachineWorker(options: MachineWorkerOptions): Promis
     shutdownForceTime: '20s',
     ...options.tuning,
   });
+}
+
+function workflowCode(options: MachineWorkerOptions): { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } {
+  if (options.workflowBundle) return { workflowBundle: options.workflowBundle };
+  if (options.workflowsPath) return { workflowsPath: options.workflowsPath };
+  return existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : { workflowsPath: require.resolve('../workflows') };
 }
