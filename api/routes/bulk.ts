@@ -3,44 +3,33 @@
  * (running machine workflows of this task queue); each gets its own signal and requestId,
  * and the answer reports every machine's outcome.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AccessGuards } from '../auth';
 import { mapLimited, PARALLEL_CALLS } from '../../fleet/map-limited';
 import type { ApiContext } from '../context';
 import { deliver, waitUntilApplied, type Command, type Delivery } from '../control';
 import { ApiError, toApiError } from '../errors';
-import { OPERATIONS } from '../operations';
-import { groupPath, mutationQuery, parseInput } from '../schemas';
+import { GROUP_CHANGES, VENUE_CHANGES } from '../operations';
+import type { MachineOutcome } from '../response-schemas';
 import type { MachineFilters } from '../../fleet/machines';
 import { machineSummaries } from '../visibility';
-
-export interface MachineOutcome {
-  machine: string;
-  requestId?: string;
-  /** applied: seen in the audit trail within ?wait; accepted: signal stored; failed: see error. */
-  status: 'applied' | 'accepted' | 'failed';
-  error?: { code: string; message: string };
-}
+import { route } from './route';
 
 export function bulkRoutes(ctx: ApiContext, guards: AccessGuards): Router {
   const router = Router();
-  for (const operation of OPERATIONS) {
-    const commandOf = (req: Request) => operation.toCommand(parseInput(operation.body, req.body ?? {}, 'body'));
-
-    router[operation.method](`/groups/:group/${operation.action}`, guards.write, async (req, res) => {
-      const { group } = parseInput(groupPath, req.params, 'path');
-      const { wait } = parseInput(mutationQuery, req.query, 'query');
-      const cmd = commandOf(req);
+  for (const operation of GROUP_CHANGES) {
+    route(router, guards, operation, async ({ path: { group }, query: { wait }, body }, res) => {
+      const cmd = operation.change.toCommand(body);
       const members = await membersOf(ctx, { group });
       if (members.length === 0) {
         throw new ApiError(404, 'group_not_found', `no running machine in group "${group}"; check the name, or run POST /sync`, 'group');
       }
       res.json({ group, results: await sendToAll(ctx, members, cmd, wait) });
     });
-
-    router[operation.method](`/venue/${operation.action}`, guards.write, async (req, res) => {
-      const { wait } = parseInput(mutationQuery, req.query, 'query');
-      const cmd = commandOf(req);
+  }
+  for (const operation of VENUE_CHANGES) {
+    route(router, guards, operation, async ({ query: { wait }, body }, res) => {
+      const cmd = operation.change.toCommand(body);
       const members = await membersOf(ctx, {});
       if (members.length === 0) throw new ApiError(404, 'no_machines', 'no running machine in this venue; run POST /sync');
       res.json({ results: await sendToAll(ctx, members, cmd, wait) });

@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineOutcome } from '../../api/routes/bulk';
-import type { MachineSummary } from '../../api/visibility';
+import type { MachineOutcome, MachineSummary } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';

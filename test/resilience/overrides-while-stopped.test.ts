@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineOutcome } from '../../api/routes/bulk';
+import type { MachineOutcome } from '../../api/response-schemas';
 import type { WorkerProcess } from '../../harness/processes';
 import type { BenchDevice } from '../../harness/venue-files';
 import { syncInventory } from '../../inventory/sync';
