@@ -243,7 +243,7 @@ export const MACHINE_CHANGES: readonly ChangeOperation<typeof machinePath>[] = C
   }),
 );
 
-const BULK_ANSWER = answer('Outcome per machine.', bulkResults);
+const BULK_ANSWER = answer('Outcome per machine of the venue configuration.', bulkResults);
 
 export const GROUP_CHANGES: readonly ChangeOperation<typeof groupPath>[] = CHANGES.map((entry) =>
   changeOperation(entry, {
@@ -251,9 +251,9 @@ export const GROUP_CHANGES: readonly ChangeOperation<typeof groupPath>[] = CHANG
     path: `/groups/{group}/${entry.action}`,
     pathInput: groupPath,
     summary: `${entry.summary} (every machine of a group)`,
-    description: `${entry.description} One signal per running machine of the group, each with its own requestId.`,
+    description: `${entry.description} One signal per machine of the group in the venue configuration, each with its own requestId.`,
     tag: 'groups',
-    answers: { '200': BULK_ANSWER, ...COMMON_ERRORS, '404': error('No running machine in this group.') },
+    answers: { '200': BULK_ANSWER, ...COMMON_ERRORS, '404': error('No group of this name in the venue configuration.'), '409': NOT_CONFIGURED },
   }),
 );
 
@@ -262,10 +262,10 @@ export const VENUE_CHANGES: readonly ChangeOperation<undefined>[] = CHANGES.map(
     id: `venue${entry.name}`,
     path: `/venue/${entry.action}`,
     summary: `${entry.summary} (every machine of the venue)`,
-    description: `${entry.description} One signal per running machine, each with its own requestId.`,
+    description: `${entry.description} One signal per machine of the venue configuration, each with its own requestId.`,
     pathInput: undefined,
     tag: 'venue',
-    answers: { '200': BULK_ANSWER, ...COMMON_ERRORS, '404': error('No running machine.') },
+    answers: { '200': BULK_ANSWER, ...COMMON_ERRORS, '409': NOT_CONFIGURED },
   }),
 );
 

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { syncInventory } from '../../inventory/sync';
 import type { AccessGuards } from '../auth';
-import type { ApiContext } from '../context';
-import { ApiError } from '../errors';
+import { configuredVenue, type ApiContext } from '../context';
 import { DEFAULT_ACTOR, describeApi, health, sync } from '../operations';
 import { openApiDocument } from '../openapi';
 import type { HealthReport } from '../response-schemas';
@@ -43,8 +42,7 @@ export function systemRoutes(ctx: ApiContext, guards: AccessGuards): Router {
   });
 
   route(router, guards, sync, async ({ body: { by } }, res) => {
-    const venue = ctx.venue;
-    if (!venue) throw new ApiError(409, 'not_configured', 'this API was started without a venue configuration, so it cannot sync');
+    const venue = configuredVenue(ctx, 'sync');
     const report = await withDeadline(
       ctx,
       () => syncInventory(ctx.client, { taskQueue: ctx.taskQueue, machines: venue.machines, by: by ?? DEFAULT_ACTOR }),

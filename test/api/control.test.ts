@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineOutcome, MachineSummary } from '../../api/response-schemas';
+import type { MachineOutcome } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, ALWAYS_ON, machine, pjlinkDriver } from '../support/specs';
-import { machineFleet, startApi, type ApiUnderTest } from './support';
+import { machineFleet, startApi, venueOf, type ApiUnderTest } from './support';
 
 interface Accepted {
   requestId: string;
@@ -30,6 +30,7 @@ let simulator: Simulator;
 let worker: TestWorker;
 let api: ApiUnderTest;
 let fleet: ReturnType<typeof machineFleet>;
+const stopAfterTest: ApiUnderTest[] = [];
 
 beforeAll(async () => {
   simulator = await startSimulator({
@@ -46,6 +47,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  await Promise.all(stopAfterTest.splice(0).map((own) => own.stop()));
   await fleet.terminateAll();
 });
 
@@ -137,16 +139,16 @@ describe('operator API against a real worker and simulated projectors', () => {
   });
 
   it('when a group override is posted, then it reaches every machine of the group, reports each, and leaves other groups alone', async () => {
-    await fleet.start([
+    const specs = [
       ...FOYER.map((id) => machine(id, pjlinkDriver(simulator.device(id).port), { group: 'api-ctl-foyer', schedule: ALWAYS_OFF })),
       machine(LOBBY, pjlinkDriver(simulator.device(LOBBY).port), { group: 'api-ctl-lobby', schedule: ALWAYS_OFF }),
-    ]);
-    await waitFor('visibility to list the foyer', async () => {
-      const page = await api.call<{ machines: MachineSummary[] }>('GET', '/machines?group=api-ctl-foyer');
-      return page.body.machines.length === FOYER.length;
-    });
+    ];
+    await fleet.start(specs);
+    // Groups are the venue configuration's, as for an API started on the venue file.
+    const venueApi = await startApi({ client: worker.client, taskQueue: worker.taskQueue, venue: venueOf(specs) });
+    stopAfterTest.push(venueApi);
 
-    const response = await api.call<BulkResults>('POST', '/groups/api-ctl-foyer/override?wait=10s', {
+    const response = await venueApi.call<BulkResults>('POST', '/groups/api-ctl-foyer/override?wait=10s', {
       json: { power: 'on', until: '1h', reason: 'opening night' },
     });
 
@@ -161,7 +163,7 @@ describe('operator API against a real worker and simulated projectors', () => {
     expect(status.audit.at(-1)).toMatchObject({ requestId: first.requestId, reason: 'opening night', by: 'api' });
     expect(powerOnCommands(LOBBY)).toBe(0);
 
-    const venue = await api.call<BulkResults>('DELETE', '/venue/override?wait=10s', { json: { reason: 'doors closed' } });
+    const venue = await venueApi.call<BulkResults>('DELETE', '/venue/override?wait=10s', { json: { reason: 'doors closed' } });
     expect(venue.status).toBe(200);
     expect(venue.body.results.map((result) => result.machine).sort()).toEqual([...FOYER, LOBBY].sort());
     expect(venue.body.results.every((result) => result.status === 'applied')).toBe(true);
