@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineOutcome } from '../../api/response-schemas';
+import { accepted, bulkResults, type MachineOutcome } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, ALWAYS_ON, machine, pjlinkDriver } from '../support/specs';
-import { machineFleet, startApi, venueOf, type ApiUnderTest } from './support';
+import { expectDocumented, machineFleet, startApi, venueOf, type ApiUnderTest } from './support';
 
 interface Accepted {
   requestId: string;
@@ -94,6 +94,7 @@ describe('operator API against a real worker and simulated projectors', () => {
 
     const set = await api.call<Accepted>('POST', `/machines/${id}/override`, { json: { power: 'on', reason: 'cleaning crew' } });
     expect(set.status).toBe(202);
+    expectDocumented(accepted, set.body);
     expect(set.body).toMatchObject({ status: 'accepted', machine: id, workflowId: `machine-${id}` });
     await waitFor('the device on', () => device.power === 'on', 3000);
 
@@ -153,6 +154,7 @@ describe('operator API against a real worker and simulated projectors', () => {
     });
 
     expect(response.status).toBe(200);
+    expectDocumented(bulkResults, response.body);
     expect(response.body.group).toBe('api-ctl-foyer');
     expect(response.body.results.map((result) => result.machine)).toEqual(FOYER);
     expect(response.body.results.every((result) => result.status === 'applied')).toBe(true);
