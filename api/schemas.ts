@@ -1,11 +1,11 @@
 /**
- * What the API accepts, as zod schemas. The OpenAPI document is generated from these
- * (api/openapi.ts), so the documented and the enforced rules are the same objects.
+ * What the API accepts, as zod schemas. The OpenAPI document's parameters and request bodies are
+ * generated from these (api/openapi.ts), so the documented and the enforced rules are the same objects.
  */
 import { z } from 'zod';
 import { idField } from '../config/fields';
 import { parseDuration } from '../domain/duration';
-import { DESIRED_VALUES, HEALTH_VALUES, MODE_VALUES, OBSERVED_VALUES } from '../workflows/machine/contract';
+import { HEALTH_VALUES, MODE_VALUES, OBSERVED_VALUES, POWER_VALUES } from '../workflows/machine/contract';
 import { fromZodError } from './errors';
 
 const ISO_TIME = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})`;
@@ -60,7 +60,7 @@ const untilField = z
   .meta({ description: 'When it ends by itself: an ISO 8601 time with an offset, or a duration from now such as "2h". Open-ended when absent.' })
   .transform(untilMs);
 
-const powerField = z.enum(['on', 'off'], { error: 'expected "on" or "off"' });
+const powerField = z.enum(POWER_VALUES, { error: `expected ${POWER_VALUES.map((value) => JSON.stringify(value)).join(' or ')}` });
 
 export const overrideBody = z.strictObject({
   power: powerField,
@@ -85,8 +85,10 @@ export const syncBody = z.strictObject({
   by: byField.optional(),
 });
 
-export const machinePath = z.strictObject({ id: idField });
-export const groupPath = z.strictObject({ group: idField });
+export const machinePath = z.strictObject({ id: idField.meta({ description: 'Machine id from the venue configuration.' }) });
+export const groupPath = z.strictObject({ group: idField.meta({ description: 'Group name from the venue configuration.' }) });
+/** For operations that take no query parameters and say so with a 400. */
+export const noQuery = z.strictObject({});
 
 export const mutationQuery = z.strictObject({
   wait: z
@@ -105,7 +107,7 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string
 export const listQuery = z.strictObject({
   group: idField.meta({ description: 'Only machines of this group.' }).optional(),
   health: oneOf(HEALTH_VALUES, 'Only machines with this health.').optional(),
-  desired: oneOf(DESIRED_VALUES, 'Only machines that should be in this state.').optional(),
+  desired: oneOf(POWER_VALUES, 'Only machines that should be in this state.').optional(),
   observed: oneOf(OBSERVED_VALUES, 'Only machines last seen in this state.').optional(),
   mode: oneOf(MODE_VALUES, 'Only machines under this kind of control.').optional(),
   limit: z

@@ -11,32 +11,14 @@ import {
 } from '../fleet/machines';
 import { ControlMode, DesiredPower, MachineGroup, MachineHealth, ObservedPower } from '../workflows/machine/contract';
 import type { ApiContext } from './context';
+import type { MachinePage, MachineSummary } from './response-schemas';
 import { invalidField } from './errors';
 import { grpcCodeOf, withDeadline } from './temporal-calls';
-
-export interface MachineSummary {
-  id: string;
-  workflowId: string;
-  name?: string;
-  address?: string;
-  driver?: string;
-  group?: string;
-  desired?: string;
-  observed?: string;
-  health?: string;
-  mode?: string;
-}
-
-export interface MachinePage {
-  machines: MachineSummary[];
-  /** Absent on the last page. */
-  nextCursor?: string;
-}
 
 export function summaryOf(machine: RunningMachine): MachineSummary {
   const { searchAttributes: attributes, memo } = machine;
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const summary: MachineSummary = {
+  const summary = {
     id: machine.id,
     workflowId: machine.workflowId,
     name: text(memo?.name),
@@ -48,7 +30,7 @@ export function summaryOf(machine: RunningMachine): MachineSummary {
     health: attributes.get(MachineHealth),
     mode: attributes.get(ControlMode),
   };
-  // Absent until the workflow's first check publishes them.
+  // Absent until the workflow's first check publishes them; the values are those the workflow writes (workflows/machine/status.ts).
   return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== undefined)) as unknown as MachineSummary;
 }
 

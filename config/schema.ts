@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { driverSchema } from '../activities/drivers/schemas';
+import { DRIVER_TYPES, type DriverType } from '../activities/drivers/specs';
 import {
   dateField,
   durationField,
@@ -19,6 +20,9 @@ import { OMIT_INPUT } from './issues';
 
 /** Machines without a `group:` belong here; declaring a group of this name gives them settings. */
 export const DEFAULT_GROUP = 'ungrouped';
+
+/** The `type` of a machine's `driver:` block, for the API's answers that name it. */
+export const driverTypeSchema = z.enum(DRIVER_TYPES as [DriverType, ...DriverType[]]);
 
 const MAX_LEAD_LAG_MS = 12 * 3_600_000;
 

@@ -65,16 +65,22 @@ function compile(outDir: string): string[] {
     .filter((file) => !file.includes(`${path.sep}node_modules${path.sep}`) && path.resolve(file).startsWith(ROOT));
 }
 
-/** Non-TypeScript files in the folders of compiled modules, so `path.join(__dirname, ...)` finds them in dist too. */
+/**
+ * Non-TypeScript files in the folders of compiled modules and in the folders below them (the
+ * status board's api/board/page/), so `path.join(__dirname, ...)` finds them in dist too.
+ */
 async function copyAssets(compiledFiles: string[], outDir: string): Promise<void> {
   const folders = new Set(compiledFiles.map((file) => path.dirname(path.resolve(file))));
+  const assets = new Set<string>();
   for (const folder of folders) {
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-      if (!entry.isFile() || !ASSET_EXTENSIONS.has(path.extname(entry.name))) continue;
-      const target = path.join(outDir, path.relative(ROOT, folder), entry.name);
-      await mkdir(path.dirname(target), { recursive: true });
-      await cp(path.join(folder, entry.name), target);
+    for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
+      if (entry.isFile() && ASSET_EXTENSIONS.has(path.extname(entry.name))) assets.add(path.join(entry.parentPath, entry.name));
     }
+  }
+  for (const asset of assets) {
+    const target = path.join(outDir, path.relative(ROOT, asset));
+    await mkdir(path.dirname(target), { recursive: true });
+    await cp(asset, target);
   }
 }
 

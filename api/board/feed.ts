@@ -14,7 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { ApiContext } from '../context';
 import { toApiError } from '../errors';
-import { machineSummaries, type MachineSummary } from '../visibility';
+import type { MachineSummary } from '../response-schemas';
+import { machineSummaries } from '../visibility';
 import { openEventStream, type EventStream } from './event-stream';
 
 export interface MachineFeedOptions {

@@ -5,17 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Router, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import type { AccessGuards } from '../auth';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
 import type { MachineFeed } from './feed';
 
-/** The page and its files sit beside this module, in the sources and in a build's dist/ alike. */
-const BOARD_DIR = __dirname;
+/**
+ * The browser's files, and nothing else, sit in page/ beside this module, in the sources and in a
+ * build's dist/ alike: the folder is served as it is.
+ */
+const PAGE_DIR = path.join(__dirname, 'page');
 const PAGE = 'index.html';
-/** Only these are served: the folder also holds the server's own modules. */
-const ASSETS = new Set(['board.css', 'ui-main.js', 'ui-stream.js', 'ui-board.js', 'ui-render.js', 'ui-details.js', 'ui-actions.js', 'ui-auth.js', 'ui-format.js']);
 
 /**
  * The page runs only its own files and talks only to this API, so text from the API (machine
@@ -33,35 +34,33 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 export function boardRoutes(ctx: ApiContext, guards: AccessGuards, feed: MachineFeed): Router {
-  const missing = !existsSync(path.join(BOARD_DIR, PAGE));
-  if (missing) ctx.log.warn(`status board: ${path.join(BOARD_DIR, PAGE)} is missing; GET / will answer 503`);
+  const missing = !existsSync(path.join(PAGE_DIR, PAGE));
+  if (missing) ctx.log.warn(`status board: ${path.join(PAGE_DIR, PAGE)} is missing; GET / will answer 503`);
   const router = Router();
 
   router.get('/', async (_req, res) => {
     if (missing) {
-      throw new ApiError(503, 'board_unavailable', `the status board's files are missing from ${BOARD_DIR}; a build must copy api/board/*.html, *.css and *.js there`);
+      throw new ApiError(503, 'board_unavailable', `the status board's files are missing from ${PAGE_DIR}; a build must copy api/board/page/ there`);
     }
-    await sendBoardFile(res, PAGE);
+    await sendPage(res);
   });
 
   router.get('/board/events', guards.read, (req, res) => feed.subscribe(req, res));
 
-  router.get('/board/:asset', async (req, res, next) => {
-    const asset = req.params.asset;
-    if (!ASSETS.has(asset)) {
-      next();
-      return;
-    }
-    await sendBoardFile(res, asset);
-  });
+  // A name that is not a file of page/ (or climbs out of it) falls through to the API's JSON 404.
+  router.use('/board', express.static(PAGE_DIR, { index: false, redirect: false, setHeaders: setPageHeaders }));
   return router;
 }
 
-function sendBoardFile(res: Response, name: string): Promise<void> {
+/** Revalidated on every load (ETag), so a new version of the board is never stale in a phone's cache. */
+function setPageHeaders(res: Response): void {
+  res.set({ 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' });
+}
+
+function sendPage(res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
-    // Revalidated on every load (ETag), so a new version of the board is never stale in a phone's cache.
-    res.set({ 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' });
+    setPageHeaders(res);
     // Once headers are out, an error means the client went away mid-file: nothing left to answer.
-    res.sendFile(name, { root: BOARD_DIR }, (err) => (err && !res.headersSent ? reject(err) : resolve()));
+    res.sendFile(PAGE, { root: PAGE_DIR }, (err) => (err && !res.headersSent ? reject(err) : resolve()));
   });
 }

@@ -1,71 +1,49 @@
 /**
- * The machine operations for a whole group or the whole venue. Members come from visibility
- * (running machine workflows of this task queue); each gets its own signal and requestId,
- * and the answer reports every machine's outcome.
+ * The machine changes for a whole group or the whole venue. Members come from the venue
+ * configuration the API was started with, not from a visibility listing (which misses a machine
+ * while it continues as new). Each gets its own signal and requestId, addressed by workflow id
+ * alone so it reaches whichever run is current, and the answer reports every machine's outcome.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AccessGuards } from '../auth';
 import { mapLimited, PARALLEL_CALLS } from '../../fleet/map-limited';
-import type { ApiContext } from '../context';
+import { configuredVenue, type ApiContext } from '../context';
 import { deliver, waitUntilApplied, type Command, type Delivery } from '../control';
 import { ApiError, toApiError } from '../errors';
-import { OPERATIONS } from '../operations';
-import { groupPath, mutationQuery, parseInput } from '../schemas';
-import type { MachineFilters } from '../../fleet/machines';
-import { machineSummaries } from '../visibility';
-
-export interface MachineOutcome {
-  machine: string;
-  requestId?: string;
-  /** applied: seen in the audit trail within ?wait; accepted: signal stored; failed: see error. */
-  status: 'applied' | 'accepted' | 'failed';
-  error?: { code: string; message: string };
-}
+import { GROUP_CHANGES, VENUE_CHANGES } from '../operations';
+import type { MachineOutcome } from '../response-schemas';
+import { route } from './route';
 
 export function bulkRoutes(ctx: ApiContext, guards: AccessGuards): Router {
   const router = Router();
-  for (const operation of OPERATIONS) {
-    const commandOf = (req: Request) => operation.toCommand(parseInput(operation.body, req.body ?? {}, 'body'));
-
-    router[operation.method](`/groups/:group/${operation.action}`, guards.write, async (req, res) => {
-      const { group } = parseInput(groupPath, req.params, 'path');
-      const { wait } = parseInput(mutationQuery, req.query, 'query');
-      const cmd = commandOf(req);
-      const members = await membersOf(ctx, { group });
+  for (const operation of GROUP_CHANGES) {
+    route(router, guards, operation, async ({ path: { group }, query: { wait }, body }, res) => {
+      const cmd = operation.change.toCommand(body);
+      const venue = configuredVenue(ctx, 'know the machines of a group');
+      const members = venue.machines.filter((spec) => spec.group === group).map((spec) => spec.id);
       if (members.length === 0) {
-        throw new ApiError(404, 'group_not_found', `no running machine in group "${group}"; check the name, or run POST /sync`, 'group');
+        throw new ApiError(404, 'group_not_found', `no group "${group}" in the venue configuration ${venue.file}`, 'group');
       }
       res.json({ group, results: await sendToAll(ctx, members, cmd, wait) });
     });
-
-    router[operation.method](`/venue/${operation.action}`, guards.write, async (req, res) => {
-      const { wait } = parseInput(mutationQuery, req.query, 'query');
-      const cmd = commandOf(req);
-      const members = await membersOf(ctx, {});
-      if (members.length === 0) throw new ApiError(404, 'no_machines', 'no running machine in this venue; run POST /sync');
-      res.json({ results: await sendToAll(ctx, members, cmd, wait) });
+  }
+  for (const operation of VENUE_CHANGES) {
+    route(router, guards, operation, async ({ query: { wait }, body }, res) => {
+      const cmd = operation.change.toCommand(body);
+      const venue = configuredVenue(ctx, 'know the machines of the venue');
+      res.json({ results: await sendToAll(ctx, venue.machines.map((spec) => spec.id), cmd, wait) });
     });
   }
   return router;
 }
 
-/**
- * A machine that continues as new while the listing pages through is missing from that listing
- * (its new run sorts before the pages already read, its old run is closed). Every machine does so
- * every 15-20 ticks, so a venue of thousands has a few doing it during any listing: the union of
- * two listings finds them, since no machine continues as new twice within seconds.
- */
-async function membersOf(ctx: ApiContext, filters: MachineFilters): Promise<string[]> {
-  const [first, second] = [await machineSummaries(ctx, filters), await machineSummaries(ctx, filters)];
-  return [...new Set([...first, ...second].map((machine) => machine.id))].sort();
-}
-
+/** Answers in id order, whatever order the configuration lists the machines in. */
 async function sendToAll(ctx: ApiContext, machines: string[], cmd: Command, waitMs: number | undefined): Promise<MachineOutcome[]> {
-  const sent = await mapLimited(machines, PARALLEL_CALLS, async (machine): Promise<Delivery | MachineOutcome> => {
+  const sent = await mapLimited([...machines].sort(), PARALLEL_CALLS, async (machine): Promise<Delivery | MachineOutcome> => {
     try {
       return await deliver(ctx, machine, cmd);
     } catch (err) {
-      // One machine retired or unreachable must not hide what happened to the others.
+      // One machine retired, never synced or unreachable must not hide what happened to the others.
       const { code, message } = toApiError(err, ctx.log).toBody().error;
       return { machine, status: 'failed', error: { code, message } };
     }

@@ -1,27 +1,22 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { AccessGuards } from '../auth';
 import type { ApiContext } from '../context';
 import { deliver, describeRunning, queryStatus, waitUntilApplied } from '../control';
 import { ApiError } from '../errors';
-import { OPERATIONS } from '../operations';
-import { DEFAULT_PAGE_SIZE, listQuery, machinePath, mutationQuery, parseInput } from '../schemas';
+import { getMachine, listMachines, MACHINE_CHANGES } from '../operations';
+import { DEFAULT_PAGE_SIZE } from '../schemas';
 import { temporalFailureKind } from '../temporal-calls';
 import { listMachinePage, summaryOf } from '../visibility';
-
-const noQuery = z.strictObject({});
+import { route } from './route';
 
 export function machineRoutes(ctx: ApiContext, guards: AccessGuards): Router {
   const router = Router();
 
-  router.get('/machines', guards.read, async (req, res) => {
-    const { limit, cursor, ...filters } = parseInput(listQuery, req.query, 'query');
+  route(router, guards, listMachines, async ({ query: { limit, cursor, ...filters } }, res) => {
     res.json(await listMachinePage(ctx, filters, { pageSize: limit ?? DEFAULT_PAGE_SIZE, cursor }));
   });
 
-  router.get('/machines/:id', guards.read, async (req, res) => {
-    const { id } = parseInput(machinePath, req.params, 'path');
-    parseInput(noQuery, req.query, 'query');
+  route(router, guards, getMachine, async ({ path: { id } }, res) => {
     const description = await describeRunning(ctx, id);
     const webUiUrl = webUiUrlOf(ctx, description.workflowId);
     let status;
@@ -40,12 +35,9 @@ export function machineRoutes(ctx: ApiContext, guards: AccessGuards): Router {
     res.json({ ...status, workflowId: description.workflowId, webUiUrl });
   });
 
-  for (const operation of OPERATIONS) {
-    router[operation.method](`/machines/:id/${operation.action}`, guards.write, async (req, res) => {
-      const { id } = parseInput(machinePath, req.params, 'path');
-      const { wait } = parseInput(mutationQuery, req.query, 'query');
-      const cmd = operation.toCommand(parseInput(operation.body, req.body ?? {}, 'body'));
-      const delivery = await deliver(ctx, id, cmd);
+  for (const operation of MACHINE_CHANGES) {
+    route(router, guards, operation, async ({ path: { id }, query: { wait }, body }, res) => {
+      const delivery = await deliver(ctx, id, operation.change.toCommand(body));
       const applied = wait ? (await waitUntilApplied(ctx, [delivery], wait)).get(delivery.requestId) : undefined;
       if (applied) {
         res.status(200).json({ requestId: delivery.requestId, status: 'applied', machine: applied });

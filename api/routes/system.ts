@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { syncInventory } from '../../inventory/sync';
 import type { AccessGuards } from '../auth';
-import type { ApiContext } from '../context';
-import { ApiError } from '../errors';
-import { DEFAULT_ACTOR } from '../operations';
+import { configuredVenue, type ApiContext } from '../context';
+import { DEFAULT_ACTOR, describeApi, health, sync } from '../operations';
 import { openApiDocument } from '../openapi';
-import { parseInput, syncBody } from '../schemas';
+import type { HealthReport } from '../response-schemas';
 import { withDeadline } from '../temporal-calls';
+import { route } from './route';
 
 const HEALTH_CHECK_MS = 2_000;
 /** Starting, updating and retiring a few hundred workflows. */
@@ -24,13 +24,13 @@ const TASK_QUEUE_TYPE_WORKFLOW = 1;
 export function systemRoutes(ctx: ApiContext, guards: AccessGuards): Router {
   const router = Router();
 
-  router.get('/healthz', async (_req, res) => {
+  route(router, guards, health, async (_input, res) => {
     const temporalHealth = await withDeadline(ctx, () => ctx.client.workflowService.getSystemInfo({}), healthCheckMs(ctx)).then(
       () => 'ok' as const,
       () => 'unreachable' as const,
     );
     const worker = temporalHealth === 'ok' ? await workerHealth(ctx) : 'unknown';
-    const report = { temporal: temporalHealth, worker, namespace: ctx.namespace, taskQueue: ctx.taskQueue };
+    const report: HealthReport = { temporal: temporalHealth, worker, namespace: ctx.namespace, taskQueue: ctx.taskQueue };
     if (temporalHealth === 'ok' && worker === 'ok') {
       res.json(report);
       return;
@@ -41,10 +41,8 @@ export function systemRoutes(ctx: ApiContext, guards: AccessGuards): Router {
     res.status(503).json({ ...report, error: { code: 'unhealthy', message } });
   });
 
-  router.post('/sync', guards.write, async (req, res) => {
-    const { by } = parseInput(syncBody, req.body ?? {}, 'body');
-    const venue = ctx.venue;
-    if (!venue) throw new ApiError(409, 'not_configured', 'this API was started without a venue configuration, so it cannot sync');
+  route(router, guards, sync, async ({ body: { by } }, res) => {
+    const venue = configuredVenue(ctx, 'sync');
     const report = await withDeadline(
       ctx,
       () => syncInventory(ctx.client, { taskQueue: ctx.taskQueue, machines: venue.machines, by: by ?? DEFAULT_ACTOR }),
@@ -54,7 +52,7 @@ export function systemRoutes(ctx: ApiContext, guards: AccessGuards): Router {
     res.json(report);
   });
 
-  router.get('/openapi.json', (_req, res) => {
+  route(router, guards, describeApi, (_input, res) => {
     res.json(openApiDocument);
   });
   return router;
@@ -65,7 +63,7 @@ function healthCheckMs(ctx: ApiContext): number {
   return Math.min(HEALTH_CHECK_MS, ctx.temporalTimeoutMs);
 }
 
-async function workerHealth(ctx: ApiContext): Promise<'ok' | 'no-poller' | 'unknown'> {
+async function workerHealth(ctx: ApiContext): Promise<HealthReport['worker']> {
   try {
     const { pollers } = await withDeadline(
       ctx,

@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineOutcome } from '../../api/routes/bulk';
-import type { MachineSummary } from '../../api/visibility';
+import { accepted, bulkResults, type MachineOutcome } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, ALWAYS_ON, machine, pjlinkDriver } from '../support/specs';
-import { machineFleet, startApi, type ApiUnderTest } from './support';
+import { expectDocumented, machineFleet, startApi, venueOf, type ApiUnderTest } from './support';
 
 interface Accepted {
   requestId: string;
@@ -31,6 +30,7 @@ let simulator: Simulator;
 let worker: TestWorker;
 let api: ApiUnderTest;
 let fleet: ReturnType<typeof machineFleet>;
+const stopAfterTest: ApiUnderTest[] = [];
 
 beforeAll(async () => {
   simulator = await startSimulator({
@@ -47,6 +47,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  await Promise.all(stopAfterTest.splice(0).map((own) => own.stop()));
   await fleet.terminateAll();
 });
 
@@ -93,6 +94,7 @@ describe('operator API against a real worker and simulated projectors', () => {
 
     const set = await api.call<Accepted>('POST', `/machines/${id}/override`, { json: { power: 'on', reason: 'cleaning crew' } });
     expect(set.status).toBe(202);
+    expectDocumented(accepted, set.body);
     expect(set.body).toMatchObject({ status: 'accepted', machine: id, workflowId: `machine-${id}` });
     await waitFor('the device on', () => device.power === 'on', 3000);
 
@@ -138,20 +140,21 @@ describe('operator API against a real worker and simulated projectors', () => {
   });
 
   it('when a group override is posted, then it reaches every machine of the group, reports each, and leaves other groups alone', async () => {
-    await fleet.start([
+    const specs = [
       ...FOYER.map((id) => machine(id, pjlinkDriver(simulator.device(id).port), { group: 'api-ctl-foyer', schedule: ALWAYS_OFF })),
       machine(LOBBY, pjlinkDriver(simulator.device(LOBBY).port), { group: 'api-ctl-lobby', schedule: ALWAYS_OFF }),
-    ]);
-    await waitFor('visibility to list the foyer', async () => {
-      const page = await api.call<{ machines: MachineSummary[] }>('GET', '/machines?group=api-ctl-foyer');
-      return page.body.machines.length === FOYER.length;
-    });
+    ];
+    await fleet.start(specs);
+    // Groups are the venue configuration's, as for an API started on the venue file.
+    const venueApi = await startApi({ client: worker.client, taskQueue: worker.taskQueue, venue: venueOf(specs) });
+    stopAfterTest.push(venueApi);
 
-    const response = await api.call<BulkResults>('POST', '/groups/api-ctl-foyer/override?wait=10s', {
+    const response = await venueApi.call<BulkResults>('POST', '/groups/api-ctl-foyer/override?wait=10s', {
       json: { power: 'on', until: '1h', reason: 'opening night' },
     });
 
     expect(response.status).toBe(200);
+    expectDocumented(bulkResults, response.body);
     expect(response.body.group).toBe('api-ctl-foyer');
     expect(response.body.results.map((result) => result.machine)).toEqual(FOYER);
     expect(response.body.results.every((result) => result.status === 'applied')).toBe(true);
@@ -162,7 +165,7 @@ describe('operator API against a real worker and simulated projectors', () => {
     expect(status.audit.at(-1)).toMatchObject({ requestId: first.requestId, reason: 'opening night', by: 'api' });
     expect(powerOnCommands(LOBBY)).toBe(0);
 
-    const venue = await api.call<BulkResults>('DELETE', '/venue/override?wait=10s', { json: { reason: 'doors closed' } });
+    const venue = await venueApi.call<BulkResults>('DELETE', '/venue/override?wait=10s', { json: { reason: 'doors closed' } });
     expect(venue.status).toBe(200);
     expect(venue.body.results.map((result) => result.machine).sort()).toEqual([...FOYER, LOBBY].sort());
     expect(venue.body.results.every((result) => result.status === 'applied')).toBe(true);

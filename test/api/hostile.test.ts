@@ -4,11 +4,12 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { ApiConfigurationError } from '../../api/auth';
+import type { MachineOutcome } from '../../api/response-schemas';
 import { machineWorkflowId } from '../../fleet/machines';
 import { waitFor } from '../support/machine-worker';
 import { ALWAYS_OFF, machine, pjlinkDriver } from '../support/specs';
 import { connectClient } from '../support/temporal';
-import { machineFleet, quietLog, startApi, TOKEN, type ApiUnderTest, type CallOptions, type ErrorBody } from './support';
+import { machineFleet, quietLog, startApi, TOKEN, venueOf, type ApiUnderTest, type CallOptions, type ErrorBody } from './support';
 
 /** Its workflow runs on a task queue nobody polls: signals are accepted and wait there. */
 const RUNNING = 'api-hostile-running';
@@ -24,9 +25,10 @@ beforeAll(async () => {
   client = await connectClient();
   fleet = machineFleet(client, taskQueue);
   // Port 9 (discard) is never probed: no worker runs these workflows.
-  await fleet.start([RUNNING, RETIRED].map((id) => machine(id, pjlinkDriver(9), { group: GROUP, schedule: ALWAYS_OFF })));
+  const specs = [RUNNING, RETIRED].map((id) => machine(id, pjlinkDriver(9), { group: GROUP, schedule: ALWAYS_OFF }));
+  await fleet.start(specs);
   await client.workflow.getHandle(machineWorkflowId(RETIRED)).terminate('removed for the test');
-  api = await startApi({ client, taskQueue });
+  api = await startApi({ client, taskQueue, venue: venueOf(specs) });
   await waitFor('visibility to list the running machine', async () => {
     const response = await api.call<{ machines: unknown[] }>('GET', `/machines?group=${GROUP}`);
     return response.body.machines?.length === 1;
@@ -126,6 +128,16 @@ describe('malformed and hostile requests', () => {
 
     expect(response.status).toBe(202);
     expect(response.body.status).toBe('accepted');
+  });
+
+  it('when a group of the configuration holds a machine whose workflow has ended, then the others get the change and that one is reported', async () => {
+    const response = await api.call<{ results: MachineOutcome[] }>('POST', `/groups/${GROUP}/reconcile`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.results).toMatchObject([
+      { machine: RETIRED, status: 'failed', error: { code: 'machine_not_running' } },
+      { machine: RUNNING, status: 'accepted' },
+    ]);
   });
 
   it('when all of the above has been sent, then the server still answers /healthz', async () => {

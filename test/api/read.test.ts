@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineSummary } from '../../api/visibility';
+import { applied, healthReport, machineDetail, machinePage, type MachineSummary } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
 import { ALWAYS_OFF, ALWAYS_ON, machine, pjlinkDriver } from '../support/specs';
-import { machineFleet, startApi, type ApiUnderTest, type ErrorBody } from './support';
+import { expectDocumented, machineFleet, startApi, type ApiUnderTest, type ErrorBody } from './support';
 
 interface Page {
   machines: MachineSummary[];
@@ -92,7 +92,10 @@ describe('reading machines', () => {
   });
 
   it('when machines are listed, then each carries its group, power, health, mode and memo', async () => {
-    const { machines } = (await api.call<Page>('GET', '/machines')).body;
+    const page = (await api.call<Page>('GET', '/machines')).body;
+    const { machines } = page;
+
+    expectDocumented(machinePage, page);
 
     expect(machines.find((m) => m.id === 'api-read-e2')).toEqual({
       id: 'api-read-e2',
@@ -121,12 +124,14 @@ describe('reading machines', () => {
       json: { power: 'off', reason: 'VIP tour', by: 'front of house' },
     });
     expect(posted.status).toBe(200);
+    expectDocumented(applied, posted.body);
     await waitFor('visibility to show the override', async () => (await ids('?mode=override')).includes('api-read-e3'));
     expect(await ids('?mode=override')).toEqual(['api-read-e3']);
 
     const response = await api.call<MachineStatus & { workflowId: string; webUiUrl: string }>('GET', '/machines/api-read-e3');
 
     expect(response.status).toBe(200);
+    expectDocumented(machineDetail, response.body);
     expect(response.body).toMatchObject({ id: 'api-read-e3', group: 'api-read-east', workflowId: 'machine-api-read-e3', mode: 'override' });
     expect(response.body.webUiUrl).toBe('http://127.0.0.1:8233/namespaces/default/workflows/machine-api-read-e3');
     expect(response.body.audit.at(-1)).toMatchObject({
@@ -141,6 +146,7 @@ describe('reading machines', () => {
     const response = await api.call<Health>('GET', '/healthz', { token: null });
 
     expect(response.status).toBe(200);
+    expectDocumented(healthReport, response.body);
     expect(response.body).toMatchObject({ temporal: 'ok', worker: 'ok' });
   });
 
@@ -150,6 +156,7 @@ describe('reading machines', () => {
       const response = await lonely.call<Health & ErrorBody>('GET', '/healthz', { token: null });
 
       expect(response.status).toBe(503);
+      expectDocumented(healthReport, response.body);
       expect(response.body).toMatchObject({ temporal: 'ok', worker: 'no-poller', error: { code: 'unhealthy' } });
     } finally {
       await lonely.stop();

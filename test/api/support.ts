@@ -1,7 +1,10 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { Client } from '@temporalio/client';
+import { expect } from 'vitest';
+import type { z } from 'zod';
 import { createApp, type AppDeps } from '../../api/app';
 import type { ApiLog } from '../../api/log';
+import type { VenueConfig } from '../../config/load';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, runningMachinesQuery } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
@@ -50,6 +53,20 @@ export async function startApi(deps: Omit<AppDeps, 'namespace'> & { namespace?: 
   const api = createApp({ namespace: 'default', token: TOKEN, log: quietLog, ...deps });
   const { url } = await api.start(0, '127.0.0.1');
   return { url, call: (method, path, options) => call(url, method, path, options), stop: () => api.stop() };
+}
+
+/** The answer is what the OpenAPI document says it is: the schema accepts it and knows every field of it. */
+export function expectDocumented(schema: z.ZodType, body: unknown): void {
+  const parsed = schema.safeParse(body);
+  expect(parsed.error).toBeUndefined();
+  expect(parsed.data).toEqual(body);
+}
+
+/** A venue configuration of these machines, as the API gets it from the venue file: group and venue changes reach its machines. */
+export function venueOf(machines: MachineSpec[]): VenueConfig {
+  const [first] = machines;
+  if (!first) throw new Error('a venue has at least one machine');
+  return { file: 'test venue', venue: { name: 'Test venue', timezone: first.schedule.timezone }, tickMs: first.tickMs, machines };
 }
 
 export function call<T>(url: string, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {

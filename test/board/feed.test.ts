@@ -11,7 +11,7 @@ import { connectClient, uniqueTaskQueue } from '../support/temporal';
 import { readEvents, type EventReader } from './event-reader';
 import { seedMachines } from './seed';
 
-const BOARD_DIR = path.resolve(__dirname, '../../api/board');
+const PAGE_DIR = path.resolve(__dirname, '../../api/board/page');
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 let client: Client;
@@ -142,10 +142,10 @@ describe('the status board page', () => {
   });
 
   it('when the page and its modules reference files, then each is served, and nothing else in the folder is', async () => {
-    const page = await readFile(path.join(BOARD_DIR, 'index.html'), 'utf8');
+    const page = await readFile(path.join(PAGE_DIR, 'index.html'), 'utf8');
     const referenced = new Set([...page.matchAll(/(?:src|href)="board\/([^"]+)"/g)].map((match) => match[1] as string));
     for (const module of [...referenced].filter((file) => file.endsWith('.js'))) {
-      const source = await readFile(path.join(BOARD_DIR, module), 'utf8');
+      const source = await readFile(path.join(PAGE_DIR, module), 'utf8');
       for (const match of source.matchAll(/from '\.\/([^']+)'/g)) referenced.add(match[1] as string);
     }
 

@@ -45,13 +45,13 @@ describe('npm run build (deploy/build.ts), what the Dockerfile runs', () => {
     expect(existsSync(path.join(OUT_DIR, WORKFLOW_BUNDLE_FILE))).toBe(true);
   });
 
-  it('when a compiled module reads files from beside itself, then the build copied them there', async () => {
+  it('when a compiled module reads files from beside or below itself, then the build copied them there', async () => {
     const compiled = (await listFiles(OUT_DIR)).filter((file) => file.endsWith('.js') && file !== WORKFLOW_BUNDLE_FILE);
     const sourceFolders = new Set(compiled.map((file) => path.dirname(file)));
     for (const folder of sourceFolders) {
       const sourceDir = path.join(ROOT, folder);
       if (!existsSync(sourceDir)) continue;
-      for (const file of await readdir(sourceDir)) {
+      for (const file of await readdir(sourceDir, { recursive: true })) {
         if (/\.(html|css|js)$/.test(file)) expect(existsSync(path.join(OUT_DIR, folder, file)), `${folder}/${file}`).toBe(true);
       }
     }

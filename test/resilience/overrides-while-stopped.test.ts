@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineOutcome } from '../../api/routes/bulk';
+import type { MachineOutcome } from '../../api/response-schemas';
+import { loadVenueConfig } from '../../config/load';
 import type { WorkerProcess } from '../../harness/processes';
 import type { BenchDevice } from '../../harness/venue-files';
 import { syncInventory } from '../../inventory/sync';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   client = await connectClient();
   venue = await startTestVenue(devices, TICK_MS);
   worker = await startWorker(venue, temporalAddress(), taskQueue);
-  api = await startApi({ client, taskQueue });
+  api = await startApi({ client, taskQueue, venue: loadVenueConfig(venue.venueFile) });
 }, 240_000);
 
 afterAll(async () => {

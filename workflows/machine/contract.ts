@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { Maintenance, Override } from '../../domain/desired-state';
+import type { DesiredPower as DesiredState, Maintenance, Override } from '../../domain/desired-state';
 import type { MachineSpec, ObservedPower as ReportedPower, Power } from '../../domain/types';
 import type { AuditEntry, CheckResult, MachineState, Observation } from './machine-state';
 
@@ -84,14 +84,25 @@ export const configurationChangedSignal = defineSignal<[ConfigurationUpdate]>('c
 export const retireSignal = defineSignal<[Actor]>('retire');
 
 // ---- Status ----
+// The values of every enumeration the status and the search attributes carry, listed once here:
+// the API's schemas (api/response-schemas.ts) and the workflow's types are built from them.
 
 export const HEALTH_VALUES = ['ok', 'failing', 'unknown'] as const;
 export type Health = (typeof HEALTH_VALUES)[number];
 export const MODE_VALUES = ['schedule', 'override', 'maintenance'] as const;
 export type Mode = (typeof MODE_VALUES)[number];
-export const DESIRED_VALUES = ['on', 'off'] as const satisfies readonly Power[];
+export const POWER_VALUES = ['on', 'off'] as const satisfies readonly Power[];
+/** What a device reports. */
+export const REPORTED_POWER_VALUES = ['on', 'off', 'warming', 'cooling'] as const satisfies readonly ReportedPower[];
 /** What a device last reported, or unknown before its first answer. */
-export const OBSERVED_VALUES = ['on', 'off', 'warming', 'cooling', 'unknown'] as const satisfies readonly (ReportedPower | 'unknown')[];
+export const OBSERVED_VALUES = [...REPORTED_POWER_VALUES, 'unknown'] as const;
+export const DESIRED_SOURCE_VALUES = ['schedule', 'override'] as const satisfies readonly DesiredState['source'][];
+/** What one tick concluded. */
+export const CHECK_OUTCOMES = ['in-sync', 'commanded', 'transitional', 'failed', 'maintenance'] as const;
+export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
+/** Which device call of a tick failed. */
+export const CHECK_STEPS = ['probe', 'command'] as const;
+export type CheckStep = (typeof CHECK_STEPS)[number];
 
 export interface MachineStatus {
   id: string;
@@ -100,7 +111,7 @@ export interface MachineStatus {
   address: string;
   driver: MachineSpec['driver']['type'];
   desired: Power;
-  desiredSource: 'schedule' | 'override';
+  desiredSource: DesiredState['source'];
   observed?: Observation;
   health: Health;
   mode: Mode;
@@ -129,7 +140,7 @@ export function memoOf(spec: MachineSpec, configHash: string): Record<string, st
  */
 export const MachineId = defineSearchAttributeKey('MachineId', SearchAttributeType.KEYWORD);
 export const MachineGroup = defineSearchAttributeKey('MachineGroup', SearchAttributeType.KEYWORD);
-/** One of DESIRED_VALUES. */
+/** One of POWER_VALUES. */
 export const DesiredPower = defineSearchAttributeKey('DesiredPower', SearchAttributeType.KEYWORD);
 /** One of OBSERVED_VALUES. */
 export const ObservedPower = defineSearchAttributeKey('ObservedPower', SearchAttributeType.KEYWORD);

@@ -8,8 +8,7 @@
  */
 import { metricMeter, workflowInfo } from '@temporalio/workflow';
 import type { MachineSpec, Power } from '../../domain/types';
-import { MACHINE_METRIC_HELP, MACHINE_METRICS } from './contract';
-import type { CheckOutcome } from './machine-state';
+import { MACHINE_METRIC_HELP, MACHINE_METRICS, type CheckOutcome } from './contract';
 
 export function recordCheck(spec: MachineSpec, outcome: CheckOutcome): void {
   metricMeter

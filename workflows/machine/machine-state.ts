@@ -1,12 +1,9 @@
 import type { Maintenance, Override } from '../../domain/desired-state';
 import type { MachineSpec, ObservedPower, Power } from '../../domain/types';
-import type { Health } from './contract';
-
-/** What one tick concluded. */
-export type CheckOutcome = 'in-sync' | 'commanded' | 'transitional' | 'failed' | 'maintenance';
+import type { CheckOutcome, CheckStep, Health } from './contract';
 
 export interface CheckFailure {
-  step: 'probe' | 'command';
+  step: CheckStep;
   /** The failure type, e.g. DeviceTimeoutError. */
   type: string;
   message: string;

@@ -1,0 +1,168 @@
+/**
+ * What the API answers, as zod schemas. The OpenAPI document's response schemas are generated
+ * from these (api/openapi.ts), and the types the routes answer with are derived from them; the
+ * machine status and the sync report are checked at compile time against the types of the code
+ * that produces them, so the document cannot drift from what the workflow and the sync return.
+ */
+import { z } from 'zod';
+import { driverTypeSchema } from '../config/schema';
+import type { SyncReport } from '../inventory/sync';
+import {
+  CHECK_OUTCOMES,
+  CHECK_STEPS,
+  DESIRED_SOURCE_VALUES,
+  HEALTH_VALUES,
+  MODE_VALUES,
+  OBSERVED_VALUES,
+  POWER_VALUES,
+  REPORTED_POWER_VALUES,
+  type MachineStatus,
+} from '../workflows/machine/contract';
+
+/** The schemas the OpenAPI document names under components.schemas, each by its id. */
+export const namedSchemas = z.registry<{ id: string }>();
+
+function named<S extends z.ZodType>(id: string, schema: S): S {
+  namedSchemas.add(schema, { id });
+  return schema;
+}
+
+/** Assignable both ways: neither side has a field, a value or an optionality the other lacks. */
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+
+const text = z.string();
+const count = z.int().min(0);
+const timeMs = z.int().meta({ description: 'Milliseconds since the Unix epoch.' });
+const requestId = z.string().meta({ format: 'uuid' });
+const power = z.enum(POWER_VALUES);
+const reportedPower = z.enum(REPORTED_POWER_VALUES);
+
+const errorDetail = z.object({
+  code: text,
+  message: text,
+  field: text.meta({ description: 'The offending field, query parameter or path parameter.' }).optional(),
+});
+
+export const errorBody = named('Error', z.object({ error: errorDetail }));
+
+const auditEntry = named(
+  'AuditEntry',
+  z.object({ atMs: timeMs, action: text, by: text, reason: text, requestId: requestId.optional() }),
+);
+
+const timedControl = { untilMs: timeMs.optional(), reason: text, by: text, atMs: timeMs };
+
+export const machineStatus = named(
+  'MachineStatus',
+  z
+    .object({
+      id: text,
+      name: text,
+      group: text,
+      address: text,
+      driver: driverTypeSchema,
+      desired: power,
+      desiredSource: z.enum(DESIRED_SOURCE_VALUES),
+      observed: z.object({ power: reportedPower, detail: text, atMs: timeMs }).optional(),
+      health: z.enum(HEALTH_VALUES),
+      mode: z.enum(MODE_VALUES),
+      override: z.object({ power, ...timedControl }).optional(),
+      maintenance: z.object(timedControl).optional(),
+      lastCheck: z
+        .object({
+          atMs: timeMs,
+          desired: power,
+          outcome: z.enum(CHECK_OUTCOMES),
+          observed: reportedPower.optional(),
+          failure: z
+            .object({ step: z.enum(CHECK_STEPS), type: text.meta({ description: 'The failure type, e.g. DeviceTimeoutError.' }), message: text })
+            .optional(),
+        })
+        .optional(),
+      consecutiveFailures: count,
+      commandsSent: count,
+      missedTicks: count,
+      nextTickMs: timeMs,
+      nextScheduleChangeMs: timeMs.optional(),
+      audit: z.array(auditEntry).meta({ description: 'The last changes, oldest first, with who, why and the API requestId.' }),
+    })
+    .meta({ description: "The machine workflow's status query (workflows/machine/contract.ts MachineStatus)." }),
+);
+type _StatusSchemaIsTheContract = Assert<SameShape<z.output<typeof machineStatus>, MachineStatus>>;
+
+export const machineDetail = named(
+  'MachineDetail',
+  machineStatus
+    .extend({
+      workflowId: text,
+      webUiUrl: z.url().meta({ description: 'The workflow in the Temporal Web UI; present when TEMPORAL_UI_URL is set.' }).optional(),
+    })
+    .meta({ description: 'The status query of the machine workflow, with its workflow id and Web UI link.' }),
+);
+
+export const accepted = named(
+  'Accepted',
+  z.object({ requestId, machine: text, workflowId: text, status: z.literal('accepted') }),
+);
+
+export const applied = named('Applied', z.object({ requestId, status: z.literal('applied'), machine: machineStatus }));
+
+const machineOutcome = z.object({
+  machine: text,
+  requestId: requestId.optional(),
+  status: z
+    .enum(['applied', 'accepted', 'failed'])
+    .meta({ description: 'applied: seen in the audit trail within ?wait; accepted: signal stored; failed: see error.' }),
+  error: z.object({ code: text, message: text }).optional(),
+});
+export type MachineOutcome = z.output<typeof machineOutcome>;
+
+export const bulkResults = named('BulkResults', z.object({ group: text.optional(), results: z.array(machineOutcome) }));
+
+export const machineSummary = named(
+  'MachineSummary',
+  z
+    .object({
+      id: text,
+      workflowId: text,
+      name: text.optional(),
+      address: text.optional(),
+      driver: driverTypeSchema.optional(),
+      group: text.optional(),
+      desired: power.optional(),
+      observed: z.enum(OBSERVED_VALUES).optional(),
+      health: z.enum(HEALTH_VALUES).optional(),
+      mode: z.enum(MODE_VALUES).optional(),
+    })
+    .meta({ description: 'What Temporal visibility knows; the power and health fields appear after the first check.' }),
+);
+export type MachineSummary = z.output<typeof machineSummary>;
+
+export const machinePage = named(
+  'MachinePage',
+  z.object({
+    machines: z.array(machineSummary),
+    nextCursor: text.meta({ description: 'Pass as `cursor` for the next page; absent on the last page.' }).optional(),
+  }),
+);
+export type MachinePage = z.output<typeof machinePage>;
+
+export const healthReport = named(
+  'Health',
+  z.object({
+    temporal: z.enum(['ok', 'unreachable']),
+    worker: z.enum(['ok', 'no-poller', 'unknown']),
+    namespace: text,
+    taskQueue: text,
+    error: errorDetail.optional(),
+  }),
+);
+export type HealthReport = z.output<typeof healthReport>;
+
+const machineIds = z.array(text);
+export const syncReport = named(
+  'SyncReport',
+  z.object({ started: machineIds, updated: machineIds, unchanged: machineIds, retired: machineIds }),
+);
+type _SyncSchemaIsTheReport = Assert<SameShape<z.output<typeof syncReport>, SyncReport>>;
