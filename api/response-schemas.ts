@@ -7,9 +7,8 @@
 import { z } from 'zod';
 import { driverTypeSchema } from '../config/schema';
 import type { SyncReport } from '../inventory/sync';
+import { CHECK_OUTCOMES, CHECK_STEPS } from '../domain/check';
 import {
-  CHECK_OUTCOMES,
-  CHECK_STEPS,
   DESIRED_SOURCE_VALUES,
   HEALTH_VALUES,
   MODE_VALUES,

@@ -4,16 +4,21 @@
  * device calls between the steps and writes each step's changes into the state as soon as it has
  * them, so a signal handled while a device call was under way is never written over.
  */
-import type { AuditEntry, CheckFailure, CheckResult, MachineState, Observation } from '../workflows/machine/machine-state';
-import { desiredPower, isInEffect } from './desired-state';
+import type { AuditEntry, CheckFailure, CheckResult, Observation } from './check';
+import { desiredPower, isInEffect, type Maintenance, type Override } from './desired-state';
 import { DEVICE_BUSY } from './device-failures';
 import type { MachineSchedule, ObservedPower, Power } from './types';
 
-/** The part of a machine's state a tick decides on. */
-export type TickState = Pick<MachineState, 'override' | 'maintenance' | 'consecutiveFailures' | 'commandsSent'>;
+/** The part of a machine's state (workflows/machine/machine-state.ts) a tick decides on. */
+export interface TickState {
+  override?: Override;
+  maintenance?: Maintenance;
+  consecutiveFailures: number;
+  commandsSent: number;
+}
 
 /** The fields of the machine's state a step writes; every other field keeps its value. */
-export type TickChanges = Partial<Pick<MachineState, 'override' | 'maintenance' | 'lastObservation' | 'consecutiveFailures' | 'commandsSent'>>;
+export type TickChanges = Partial<TickState & { lastObservation: Observation }>;
 
 /** When the tick began and the power it wants: the same for every step of the tick. */
 export type TickStart = Pick<CheckResult, 'atMs' | 'desired'>;

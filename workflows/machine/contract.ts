@@ -5,9 +5,10 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AuditEntry, CheckResult, Observation } from '../../domain/check';
 import type { DesiredPower as DesiredState, Maintenance, Override } from '../../domain/desired-state';
 import type { MachineSpec, ObservedPower as ReportedPower, Power } from '../../domain/types';
-import type { AuditEntry, CheckResult, MachineState, Observation } from './machine-state';
+import type { MachineState } from './machine-state';
 
 // ---- The workflow type and its ids ----
 
@@ -84,7 +85,8 @@ export const configurationChangedSignal = defineSignal<[ConfigurationUpdate]>('c
 export const retireSignal = defineSignal<[Actor]>('retire');
 
 // ---- Status ----
-// The values of every enumeration the status and the search attributes carry, listed once here:
+// The values of every enumeration the status and the search attributes carry, listed once here
+// (a check's outcome and failed step once in domain/check.ts, where a tick's decision makes them):
 // the API's schemas (api/response-schemas.ts) and the workflow's types are built from them.
 
 export const HEALTH_VALUES = ['ok', 'failing', 'unknown'] as const;
@@ -97,12 +99,6 @@ export const REPORTED_POWER_VALUES = ['on', 'off', 'warming', 'cooling'] as cons
 /** What a device last reported, or unknown before its first answer. */
 export const OBSERVED_VALUES = [...REPORTED_POWER_VALUES, 'unknown'] as const;
 export const DESIRED_SOURCE_VALUES = ['schedule', 'override'] as const satisfies readonly DesiredState['source'][];
-/** What one tick concluded. */
-export const CHECK_OUTCOMES = ['in-sync', 'commanded', 'transitional', 'failed', 'maintenance'] as const;
-export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
-/** Which device call of a tick failed. */
-export const CHECK_STEPS = ['probe', 'command'] as const;
-export type CheckStep = (typeof CHECK_STEPS)[number];
 
 export interface MachineStatus {
   id: string;

@@ -19,7 +19,8 @@ import { driverLabel } from '../../activities/drivers/specs';
 import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs } from '../../domain/deadline';
 import { nonRetryableDeviceErrors } from '../../domain/device-failures';
 import type { MachineSpec, MachineTarget, Power } from '../../domain/types';
-import type { CheckFailure, MachineState } from './machine-state';
+import type { CheckFailure } from '../../domain/check';
+import type { MachineState } from './machine-state';
 
 const PROBE_AS_LOCAL_ACTIVITY = 'probe-as-local-activity';
 const PROBE_PATH_BY_LAST_RESULT = 'probe-path-by-last-result';

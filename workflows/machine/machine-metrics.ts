@@ -7,8 +7,9 @@
  * everything else is labelled by group, which a venue has tens of.
  */
 import { metricMeter, workflowInfo } from '@temporalio/workflow';
+import type { CheckOutcome } from '../../domain/check';
 import type { MachineSpec, Power } from '../../domain/types';
-import { MACHINE_METRIC_HELP, MACHINE_METRICS, type CheckOutcome } from './contract';
+import { MACHINE_METRIC_HELP, MACHINE_METRICS } from './contract';
 
 export function recordCheck(spec: MachineSpec, outcome: CheckOutcome): void {
   metricMeter

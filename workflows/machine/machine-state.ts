@@ -1,35 +1,7 @@
 import type { Maintenance, Override } from '../../domain/desired-state';
-import type { MachineSpec, ObservedPower, Power } from '../../domain/types';
-import type { CheckOutcome, CheckStep, Health } from './contract';
-
-export interface CheckFailure {
-  step: CheckStep;
-  /** The failure type, e.g. DeviceTimeoutError. */
-  type: string;
-  message: string;
-}
-
-export interface CheckResult {
-  atMs: number;
-  desired: Power;
-  outcome: CheckOutcome;
-  observed?: ObservedPower;
-  failure?: CheckFailure;
-}
-
-export interface Observation {
-  power: ObservedPower;
-  detail: string;
-  atMs: number;
-}
-
-export interface AuditEntry {
-  atMs: number;
-  action: string;
-  by: string;
-  reason: string;
-  requestId?: string;
-}
+import type { AuditEntry, CheckResult, Observation } from '../../domain/check';
+import type { MachineSpec } from '../../domain/types';
+import type { Health } from './contract';
 
 /** Everything a machine's workflow remembers; carried whole across continue-as-new. */
 export interface MachineState {

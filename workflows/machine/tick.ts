@@ -1,10 +1,11 @@
 /** One tick: the device calls, metrics and status around the tick's decision (domain/tick-decision.ts). */
 import { log } from '@temporalio/workflow';
 import { commandFailed, openTick, probeAnswered, probeFailed, type ProbeReading, type TickStart, type TickStep } from '../../domain/tick-decision';
+import type { CheckResult } from '../../domain/check';
 import type { MachineSpec, MachineTarget } from '../../domain/types';
 import { commandActivity, failureOf, probe } from './device-calls';
 import { recordCheck, recordCommand, type HealthGauges } from './machine-metrics';
-import { healthOf, recordAudit, type CheckResult, type MachineState } from './machine-state';
+import { healthOf, recordAudit, type MachineState } from './machine-state';
 import { publish } from './status';
 
 export async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: HealthGauges): Promise<void> {
