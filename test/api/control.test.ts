@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accepted, bulkResults, type MachineOutcome } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
-import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
+import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { ALWAYS_OFF, ALWAYS_ON, machine, pjlinkDriver } from '../support/specs';
 import { expectDocumented, machineFleet, startApi, venueOf, type ApiUnderTest } from './support';
 

@@ -6,7 +6,7 @@ import { createApp } from '../../api/app';
 import { ApiConfigurationError } from '../../api/auth';
 import type { MachineOutcome } from '../../api/response-schemas';
 import { machineWorkflowId } from '../../fleet/machines';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { ALWAYS_OFF, machine, pjlinkDriver } from '../support/specs';
 import { connectClient } from '../support/temporal';
 import { machineFleet, quietLog, startApi, TOKEN, venueOf, type ApiUnderTest, type CallOptions, type ErrorBody } from './support';

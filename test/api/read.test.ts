@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applied, healthReport, machineDetail, machinePage, type MachineSummary } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
-import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
+import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { ALWAYS_OFF, ALWAYS_ON, machine, pjlinkDriver } from '../support/specs';
 import { expectDocumented, machineFleet, startApi, type ApiUnderTest, type ErrorBody } from './support';
 

@@ -8,7 +8,7 @@ import type { VenueConfig } from '../../config/load';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, runningMachinesQuery } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 

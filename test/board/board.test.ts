@@ -18,7 +18,8 @@ import { loadSimulatorConfig } from '../../simulator/config';
 import { startSimulator, type Simulator } from '../../simulator';
 import { machineFleet, startApi, TOKEN, type ApiUnderTest } from '../api/support';
 import { failingWithinMs } from '../support/budgets';
-import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
+import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { machine, pjlinkDriver } from '../support/specs';
 import { launchChromium, type Browser } from '../support/chromium';
 

@@ -3,7 +3,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import type { ChangesEvent, SnapshotEvent } from '../../api/board/feed';
 import type { MachineSummary } from '../../api/response-schemas';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 
 export interface BoardEvent {
   type: string;

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesEvent, SnapshotEvent } from '../../api/board/feed';
 import { machineWorkflowId } from '../../fleet/machines';
 import { call, quietLog, startApi, TOKEN, type ApiUnderTest } from '../api/support';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { connectClient, uniqueTaskQueue } from '../support/temporal';
 import { readEvents, type EventReader } from './event-reader';
 import { seedMachines } from './seed';

@@ -10,7 +10,7 @@ import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
 import { startSimulator, type Simulator } from '../../simulator';
 import { statusQuery } from '../../workflows/machine/contract';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { machine, pjlinkDriver } from '../support/specs';
 import { temporalAddress, uniqueTaskQueue } from '../support/temporal';
 import { ROOT } from './compose';

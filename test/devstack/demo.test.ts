@@ -16,7 +16,7 @@ import type { MachineStatus } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
 import { launchChromium } from '../support/chromium';
 import { backgroundOf, failedActivityRow, historyUrl } from '../support/web-ui';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { startNpmStart, type NpmStart } from '../support/npm-start';
 
 const venue = loadVenueConfig(path.resolve(__dirname, '../../config/demo-venue.yaml'), {});

@@ -5,7 +5,7 @@ import { loadVenueConfig } from '../../config/load';
 import { machineWorkflowId } from '../../fleet/machines';
 import { statusQuery, type MachineStatus } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { isListening, startNpmStart, type NpmStart } from '../support/npm-start';
 
 const DEMO_MACHINES = 22;

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { temporalAddress } from '../support/temporal';
 import { isListening, npmStartFailure, startNpmStart, type DemoPorts } from '../support/npm-start';
 

@@ -3,7 +3,8 @@ import { startSimulator, type Simulator } from '../../simulator';
 import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
 import { statusQuery } from '../../workflows/machine/contract';
-import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
+import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { ALWAYS_OFF, machine, pjlinkDriver } from '../support/specs';
 
 let simulator: Simulator;

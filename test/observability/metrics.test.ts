@@ -8,7 +8,8 @@ import { machineWorkflowId } from '../../fleet/machines';
 import { MACHINE_METRIC_HELP, MACHINE_METRICS, MACHINE_WORKFLOW_TYPE, retireSignal, startMaintenanceSignal } from '../../workflows/machine/contract';
 import { machine, pjlinkDriver } from '../support/specs';
 import { scrape, select, total, type Sample } from './exposition';
-import { eventually, startMetricsWorker, type MetricsWorker } from './metrics-worker';
+import { waitFor } from '../support/wait-for';
+import { startMetricsWorker, type MetricsWorker } from './metrics-worker';
 import { readAlertRules, workerMetricsUsedByRules } from './rules-files';
 
 const operator = { by: 'metrics test', reason: 'test' };
@@ -38,7 +39,7 @@ beforeAll(async () => {
   }
   await worker.client.workflow.getHandle(machineWorkflowId(ids.maintained)).signal(startMaintenanceSignal, operator);
 
-  samples = await eventually(
+  samples = await waitFor(
     'every outcome, a failing machine and a tick on the endpoint',
     async () => {
       const current = await scrape(worker.metricsUrl);
@@ -128,7 +129,7 @@ describe('the worker Prometheus endpoint', () => {
     );
     expect(total(await scrape(worker.metricsUrl), MACHINE_METRICS.failing, { machine_id: ids.hung })).toBe(0);
 
-    await eventually(
+    await waitFor(
       'the new worker to report the hung machine failing',
       async () => total(await scrape(worker.metricsUrl), MACHINE_METRICS.failing, { machine_id: ids.hung }) === 1,
       15_000,
@@ -137,7 +138,7 @@ describe('the worker Prometheus endpoint', () => {
 
   it('when a failing machine retires, then its failing series drops to 0 instead of alerting forever', async () => {
     await worker.client.workflow.getHandle(machineWorkflowId(ids.hung)).signal(retireSignal, operator);
-    await eventually(
+    await waitFor(
       'the retired machine to stop counting as failing',
       async () => total(await scrape(worker.metricsUrl), MACHINE_METRICS.failing, { machine_id: ids.hung }) === 0,
       15_000,

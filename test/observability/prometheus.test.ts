@@ -7,7 +7,8 @@ import { machineWorkflowId } from '../../fleet/machines';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startMaintenanceSignal } from '../../workflows/machine/contract';
 import { machine, pjlinkDriver } from '../support/specs';
-import { eventually, startMetricsWorker, type MetricsWorker } from './metrics-worker';
+import { waitFor } from '../support/wait-for';
+import { startMetricsWorker, type MetricsWorker } from './metrics-worker';
 import { startPrometheus, type PrometheusServer } from './prometheus-server';
 import { writeFastPrometheusConfig } from './rules-files';
 
@@ -64,7 +65,7 @@ async function query(promql: string): Promise<{ metric: Record<string, string>; 
 
 describe('a real Prometheus scraping a real worker with the production rules', () => {
   it('when a machine hangs, then its MachineFailing alert fires and a healthy machine raises none', async () => {
-    const alert = await eventually(
+    const alert = await waitFor(
       `MachineFailing to fire for ${hungId}`,
       async () => (await machineFailingAlerts()).find((candidate) => candidate.labels.machine_id === hungId && candidate.state === 'firing'),
       60_000,
@@ -79,7 +80,7 @@ describe('a real Prometheus scraping a real worker with the production rules', (
 
   it('when the hung machine goes into maintenance, then its alert stops', async () => {
     await worker.client.workflow.getHandle(machineWorkflowId(hungId)).signal(startMaintenanceSignal, { by: 'prometheus test', reason: 'muting' });
-    await eventually(
+    await waitFor(
       `MachineFailing for ${hungId} to be muted`,
       async () => (await machineFailingAlerts()).every((candidate) => candidate.labels.machine_id !== hungId),
       30_000,

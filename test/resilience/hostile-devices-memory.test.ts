@@ -7,9 +7,9 @@ import type { WorkerProcess } from '../../harness/processes';
 import { requestRuntimeSample, type RuntimeSample } from '../../harness/runtime-sample';
 import type { BenchDevice } from '../../harness/venue-files';
 import { syncInventory } from '../../inventory/sync';
-import { waitFor } from '../support/machine-worker';
-import { connectClient, temporalAddress, uniqueTaskQueue } from '../support/temporal';
-import { startTestVenue, startWorker, statusesOf, terminateAll, type TestVenue } from './support';
+import { waitFor } from '../support/wait-for';
+import { uniqueTaskQueue } from '../support/temporal';
+import { startResilienceRun, statusesOf, stopResilienceRun, type TestVenue } from './support';
 
 const TICK_MS = 1_000;
 const MEASURED_MS = 40_000;
@@ -34,17 +34,10 @@ let worker: WorkerProcess | undefined;
 const taskQueue = uniqueTaskQueue('hostile-memory');
 
 beforeAll(async () => {
-  client = await connectClient();
-  venue = await startTestVenue(devices, TICK_MS);
-  worker = await startWorker(venue, temporalAddress(), taskQueue, { runtimeProbe: true });
+  ({ client, venue, worker } = await startResilienceRun(devices, TICK_MS, taskQueue, { runtimeProbe: true }));
 }, 240_000);
 
-afterAll(async () => {
-  await worker?.kill();
-  await terminateAll(client, venue.specs);
-  await venue?.stop();
-  await client?.connection.close();
-});
+afterAll(() => stopResilienceRun({ client, venue, worker }));
 
 interface Sample {
   process: ProcessSample;

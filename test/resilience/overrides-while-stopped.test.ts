@@ -6,9 +6,9 @@ import type { WorkerProcess } from '../../harness/processes';
 import type { BenchDevice } from '../../harness/venue-files';
 import { syncInventory } from '../../inventory/sync';
 import { startApi, type ApiUnderTest } from '../api/support';
-import { waitFor } from '../support/machine-worker';
-import { connectClient, temporalAddress, uniqueTaskQueue } from '../support/temporal';
-import { startTestVenue, startWorker, statusesOf, terminateAll, type TestVenue } from './support';
+import { waitFor } from '../support/wait-for';
+import { temporalAddress, uniqueTaskQueue } from '../support/temporal';
+import { startResilienceRun, startWorker, statusesOf, stopResilienceRun, type TestVenue } from './support';
 
 const TICK_MS = 2_000;
 /** Every machine starts on, as the schedule wants; the operator then switches them all off. */
@@ -31,18 +31,13 @@ let api: ApiUnderTest;
 const taskQueue = uniqueTaskQueue('overrides-stopped');
 
 beforeAll(async () => {
-  client = await connectClient();
-  venue = await startTestVenue(devices, TICK_MS);
-  worker = await startWorker(venue, temporalAddress(), taskQueue);
+  ({ client, venue, worker } = await startResilienceRun(devices, TICK_MS, taskQueue));
   api = await startApi({ client, taskQueue, venue: loadVenueConfig(venue.venueFile) });
 }, 240_000);
 
 afterAll(async () => {
   await api?.stop();
-  await worker?.kill();
-  await terminateAll(client, venue.specs);
-  await venue?.stop();
-  await client?.connection.close();
+  await stopResilienceRun({ client, venue, worker });
 });
 
 describe('overrides sent while no worker runs', () => {

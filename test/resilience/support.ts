@@ -15,6 +15,7 @@ import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId } from '../../fleet/machines';
 import { startSimulator, type DeviceEvent, type SimulatedDevice, type Simulator } from '../../simulator';
 import { statusQuery, type MachineStatus } from '../../workflows/machine/contract';
+import { connectClient, temporalAddress } from '../support/temporal';
 
 export const TIMEOUTS = { connectMs: 1_000, responseMs: 1_000 };
 /** Bundling the workflow code at worker start takes seconds, many more on a busy machine. */
@@ -85,4 +86,31 @@ export function slotsBetween(machineId: string, tickMs: number, fromMs: number, 
 
 export async function terminateAll(client: Client, specs: MachineSpec[]): Promise<void> {
   await Promise.allSettled(specs.map((spec) => client.workflow.getHandle(machineWorkflowId(spec.id)).terminate('test finished')));
+}
+
+/** What a resilience test file runs against: a client, the venue and the real worker, which tests may stop, kill and replace. */
+export interface ResilienceRun {
+  client: Client;
+  venue: TestVenue;
+  worker: WorkerProcess | undefined;
+}
+
+export async function startResilienceRun(
+  devices: BenchDevice[],
+  tickMs: number,
+  taskQueue: string,
+  workerOptions: { runtimeProbe?: boolean } = {},
+): Promise<ResilienceRun> {
+  const client = await connectClient();
+  const venue = await startTestVenue(devices, tickMs);
+  const worker = await startWorker(venue, temporalAddress(), taskQueue, workerOptions);
+  return { client, venue, worker };
+}
+
+/** Kills the worker, terminates the machines and closes the rest; any part may be missing when the start failed. */
+export async function stopResilienceRun({ client, venue, worker }: Partial<ResilienceRun>): Promise<void> {
+  await worker?.kill();
+  if (client && venue) await terminateAll(client, venue.specs);
+  await venue?.stop();
+  await client?.connection.close();
 }

@@ -8,9 +8,9 @@ import { parseDuration } from '../../domain/duration';
 import { STICKY_QUEUE_TIMEOUT } from '../../worker/create-worker';
 import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../inventory/sync';
-import { waitFor } from '../support/machine-worker';
-import { connectClient, temporalAddress, uniqueTaskQueue } from '../support/temporal';
-import { slotsBetween, startTestVenue, startWorker, statusesOf, terminateAll, type TestVenue } from './support';
+import { waitFor } from '../support/wait-for';
+import { temporalAddress, uniqueTaskQueue } from '../support/temporal';
+import { slotsBetween, startResilienceRun, startWorker, statusesOf, stopResilienceRun, type TestVenue } from './support';
 
 const TICK_MS = 2_000;
 /** Long enough that the kill lands while this projector's check is on the wire. */
@@ -45,17 +45,10 @@ let worker: WorkerProcess | undefined;
 const taskQueue = uniqueTaskQueue('crash');
 
 beforeAll(async () => {
-  client = await connectClient();
-  venue = await startTestVenue(devices, TICK_MS);
-  worker = await startWorker(venue, temporalAddress(), taskQueue);
+  ({ client, venue, worker } = await startResilienceRun(devices, TICK_MS, taskQueue));
 }, 240_000);
 
-afterAll(async () => {
-  await worker?.kill();
-  await terminateAll(client, venue.specs);
-  await venue?.stop();
-  await client?.connection.close();
-});
+afterAll(() => stopResilienceRun({ client, venue, worker }));
 
 /**
  * The first run of each running machine workflow's chain (continue-as-new keeps it, a fresh start

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { findFreePort } from '../../devstack/dev-server';
-import { waitFor } from './machine-worker';
+import { waitFor } from './wait-for';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Bundling the workflows and starting the dev server take seconds, many more on a busy machine. */

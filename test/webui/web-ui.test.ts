@@ -12,7 +12,7 @@ import { syncInventory } from '../../inventory/sync';
 import { startSimulator, type Simulator } from '../../simulator';
 import { statusQuery } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';
-import { waitFor } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { machine, pjlinkDriver } from '../support/specs';
 import { bundleWorkflows, uniqueTaskQueue } from '../support/temporal';
 import { launchChromium, type Browser } from '../support/chromium';

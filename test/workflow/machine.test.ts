@@ -9,7 +9,8 @@ import {
   startMaintenanceSignal,
 } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
-import { startTestWorker, waitFor, type TestWorker } from '../support/machine-worker';
+import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
 import { ALWAYS_OFF, ALWAYS_ON, FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';
 
 const operator = { by: 'test operator', reason: 'test' };
