@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { driverTypeSchema } from '../config/schema';
-import type { SyncReport } from '../inventory/sync';
+import type { SyncReport } from '../fleet/sync';
 import { CHECK_OUTCOMES, CHECK_STEPS } from '../domain/check';
 import {
   DESIRED_SOURCE_VALUES,

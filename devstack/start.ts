@@ -9,7 +9,7 @@ import { startApi } from '../api/start';
 import { loadEnvironment, type Environment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { connectClient, temporalTarget } from '../config/temporal';
-import { syncInventory } from '../inventory/sync';
+import { syncInventory } from '../fleet/sync';
 import { portInUse, runProcess } from '../lifecycle/startup';
 import { loadSimulatorConfig } from '../simulator/config';
 import { startSimulator } from '../simulator';

@@ -1,9 +1,18 @@
 /**
- * The project's own programs as child processes, each measured and killed on its own: the
- * device simulator (simulator/cli.ts) and the worker (worker/main.ts), unchanged, configured
- * only through their command lines and environment as in production.
+ * The processes a benchmark or a resilience test runs against, each measured and killed on its
+ * own: a Temporal dev server of its own, the device simulator (simulator/cli.ts) and the worker
+ * (worker/main.ts, or a benchmark's experiment on the same start), unchanged, configured only
+ * through their command lines and environment as in production.
  */
+import { findFreePort, startDevServer, type DevServer, type DevServerOptions } from '../devstack/dev-server';
 import { startTsChild, type ManagedChild } from './child';
+
+export type TemporalServerProcess = DevServer;
+
+/** The dev server `npm start` runs, on free ports: in memory, or in `dbFile` to survive a restart. */
+export function startTemporalServerProcess(options: Pick<DevServerOptions, 'dbFile' | 'port'> = {}): Promise<TemporalServerProcess> {
+  return startDevServer(options);
+}
 
 export interface SimulatedDeviceAddress {
   id: string;
@@ -47,19 +56,23 @@ export interface WorkerProcess {
   child: ManagedChild;
   /** Prometheus endpoint of the SDK runtime; undefined when metrics are off. */
   metricsUrl?: string;
-  /** Graceful: SIGTERM, the SDK drains in-flight activities. */
-  stop(): Promise<void>;
+  /** Graceful: SIGTERM, the SDK drains in-flight activities; SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
   /** kill -9. */
   kill(): Promise<void>;
 }
 
 export interface WorkerProcessOptions {
+  /** The worker's entry point: worker/main.ts, or a benchmark's experiment built on worker/start.ts. */
+  script?: string;
+  /** How its output is labelled. */
+  name?: string;
   venueFile: string;
   temporalAddress: string;
   namespace?: string;
   taskQueue: string;
-  /** 0 turns the Prometheus endpoint off. */
-  metricsPort: number;
+  /** 0 turns the Prometheus endpoint off; 'free' picks a free port. */
+  metricsPort: number | 'free';
   /** Preloads harness/runtime-probe.ts so heap and active resources can be sampled. */
   runtimeProbe?: boolean;
   /** More variables, e.g. WORKER_MAX_ACTIVITIES or secrets. */
@@ -69,9 +82,10 @@ export interface WorkerProcessOptions {
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const metricsPort = options.metricsPort === 'free' ? await findFreePort() : options.metricsPort;
   const child = startTsChild({
-    name: 'worker',
-    script: 'worker/main.ts',
+    name: options.name ?? 'worker',
+    script: options.script ?? 'worker/main.ts',
     runtimeProbe: options.runtimeProbe,
     env: {
       ...withoutTemporalVariables(process.env),
@@ -80,7 +94,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_NAMESPACE: options.namespace ?? 'default',
       TEMPORAL_TASK_QUEUE: options.taskQueue,
-      METRICS_PORT: String(options.metricsPort),
+      METRICS_PORT: String(metricsPort),
     },
   });
   try {
@@ -91,8 +105,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   }
   return {
     child,
-    metricsUrl: options.metricsPort > 0 ? `http://127.0.0.1:${options.metricsPort}/metrics` : undefined,
-    stop: async () => void (await child.stop()),
+    metricsUrl: metricsPort > 0 ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
+    stop: async (graceMs) => void (await child.stop(graceMs)),
     kill: async () => void (await child.kill()),
   };
 }

@@ -3,7 +3,7 @@ import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { connectClient, temporalTarget } from '../config/temporal';
 import { runProcess } from '../lifecycle/startup';
-import { syncInventory } from './sync';
+import { syncInventory } from '../fleet/sync';
 
 runProcess(async (startup) => {
   const env = loadEnvironment();

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import type { AccessGuards } from '../auth';
 import { configuredVenue, type ApiContext } from '../context';
 import { DEFAULT_ACTOR, describeApi, health, sync } from '../operations';

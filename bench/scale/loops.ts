@@ -6,11 +6,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { findFreePort, startDevServer, type DevServer } from '../../devstack/dev-server';
 import type { MachineSpec, MachineTarget } from '../../domain/types';
 import { machineWorkflowId } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
-import { startTsChild, type ManagedChild } from '../../harness/child';
+import { syncInventory } from '../../fleet/sync';
+import { startTsChild } from '../../harness/child';
+import { startTemporalServerProcess, startWorkerProcess, type TemporalServerProcess, type WorkerProcess as WorkerChild } from '../../harness/processes';
 import type { MinimalLoopInput } from './minimal-workflow';
 import type { PlainLoopMachines } from './plain-loop-main';
 
@@ -83,44 +83,37 @@ type StartMachines = (client: Client, taskQueue: string, settings: LoopSettings)
 
 async function startTemporalLoop(settings: LoopSettings, workerEntry: string, workerEnv: Record<string, string>, startMachines: StartMachines): Promise<RunningLoop> {
   const taskQueue = 'scale-bench';
-  let server: DevServer | undefined;
+  let server: TemporalServerProcess | undefined;
   let connection: Connection | undefined;
-  const workers: ManagedChild[] = [];
+  const workers: WorkerChild[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(workers.map((worker) => worker.stop(WORKER_STOP_GRACE_MS)));
     await connection?.close();
     await server?.stop();
   };
   try {
-    server = await startDevServer({ dbFile: settings.dbFile });
-    const metricsUrls: string[] = [];
+    server = await startTemporalServerProcess({ dbFile: settings.dbFile });
     for (let index = 0; index < settings.workers; index++) {
-      const metricsPort = await findFreePort();
-      metricsUrls.push(`http://127.0.0.1:${metricsPort}/metrics`);
-      const worker = startTsChild({
-        name: `worker ${index + 1}`,
-        script: workerEntry,
-        env: {
-          ...environmentWithoutTemporal(),
-          ...workerEnv,
-          VENUE_CONFIG: settings.venueFile,
-          TEMPORAL_ADDRESS: server.address,
-          TEMPORAL_NAMESPACE: server.namespace,
-          TEMPORAL_TASK_QUEUE: taskQueue,
-          METRICS_PORT: String(metricsPort),
-          WORKER_MAX_ACTIVITIES: String(settings.maxActivities),
-          LOG_LEVEL: 'WARN',
-        },
-      });
-      workers.push(worker);
-      await worker.waitForLine(/^worker polling task queue/, WORKER_READY_TIMEOUT_MS);
+      workers.push(
+        await startWorkerProcess({
+          name: `worker ${index + 1}`,
+          script: workerEntry,
+          venueFile: settings.venueFile,
+          temporalAddress: server.address,
+          namespace: server.namespace,
+          taskQueue,
+          metricsPort: 'free',
+          env: { ...workerEnv, WORKER_MAX_ACTIVITIES: String(settings.maxActivities), LOG_LEVEL: 'WARN' },
+          readyTimeoutMs: WORKER_READY_TIMEOUT_MS,
+        }),
+      );
     }
     connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: server.namespace });
     const startedAt = Date.now();
     const workflowIds = await startMachines(client, taskQueue, settings);
     return {
-      workers: workers.map((worker, index) => ({ pid: worker.pid, metricsUrl: metricsUrls[index] })),
+      workers: workers.map((worker) => ({ pid: worker.child.pid, metricsUrl: worker.metricsUrl })),
       serverPid: server.pid,
       client,
       workflowIds,
@@ -172,11 +165,6 @@ async function startPlainLoop(settings: LoopSettings): Promise<RunningLoop> {
 
 function targetOf(spec: MachineSpec): MachineTarget {
   return { id: spec.id, name: spec.name, address: spec.address, driver: spec.driver };
-}
-
-/** The benchmark's children talk to the dev server it started, never to one the shell points at. */
-function environmentWithoutTemporal(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_')));
 }
 
 async function forEachLimited<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {

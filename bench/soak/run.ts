@@ -9,16 +9,22 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { loadVenueConfig } from '../../config/load';
-import { startDevServer, findFreePort, type DevServer } from '../../devstack/dev-server';
 import { formatDuration } from '../../domain/duration';
 import type { DriverTimeouts } from '../../activities/drivers/shared/spec';
 import { machineWorkflowId } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { mapLimited, PARALLEL_CALLS } from '../../fleet/map-limited';
 import { statusQuery } from '../../workflows/machine/contract';
 import { scanActivityHistories } from '../../harness/activity-history';
 import { deviceActivityOf, readDeviceEvents } from '../../harness/device-events';
-import { startSimulatorProcess, startWorkerProcess, type SimulatorProcess, type WorkerProcess } from '../../harness/processes';
+import {
+  startSimulatorProcess,
+  startTemporalServerProcess,
+  startWorkerProcess,
+  type SimulatorProcess,
+  type TemporalServerProcess,
+  type WorkerProcess,
+} from '../../harness/processes';
 import { mb } from './criteria';
 import { simulatorConfigFor, toYaml, venueFileFor } from '../../harness/venue-files';
 import { analyseSoak, type SoakAnalysis } from './analyse';
@@ -79,14 +85,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'showctl-soak-'));
   const eventLogFile = path.join(workDir, 'device-events.jsonl');
 
-  let server: DevServer | undefined;
+  let server: TemporalServerProcess | undefined;
   let simulator: SimulatorProcess | undefined;
   let worker: WorkerProcess | undefined;
   let connection: Connection | undefined;
   try {
     const simulatorFile = path.join(workDir, 'devices.yaml');
     await writeFile(simulatorFile, toYaml(simulatorConfigFor(machines)));
-    [server, simulator] = await Promise.all([startDevServer(), startSimulatorProcess({ configFile: simulatorFile, eventLogFile })]);
+    [server, simulator] = await Promise.all([startTemporalServerProcess(), startSimulatorProcess({ configFile: simulatorFile, eventLogFile })]);
     log(`dev server ${server.address}, simulator pid ${simulator.child.pid} with ${simulator.devices.length} devices`);
 
     const venueFile = path.join(workDir, 'venue.yaml');
@@ -96,7 +102,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       venueFile,
       temporalAddress: server.address,
       taskQueue: TASK_QUEUE,
-      metricsPort: await findFreePort(),
+      metricsPort: 'free',
       runtimeProbe: true,
     });
     log(`worker pid ${worker.child.pid}, metrics ${worker.metricsUrl}`);

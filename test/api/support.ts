@@ -7,7 +7,7 @@ import type { ApiLog } from '../../api/log';
 import type { VenueConfig } from '../../config/load';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, runningMachinesQuery } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { waitFor } from '../support/wait-for';
 
 export const TOKEN = 'test-token-0123456789abcdef';

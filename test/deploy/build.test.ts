@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, ENTRY_POINTS, WORKFLOW_BUNDLE_FILE } from '../../deploy/build';
 import { machineWorkflowId } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { startSimulator, type Simulator } from '../../simulator';
 import { statusQuery } from '../../workflows/machine/contract';
 import { waitFor } from '../support/wait-for';

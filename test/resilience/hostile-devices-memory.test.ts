@@ -6,7 +6,7 @@ import { sampleProcess, type ProcessSample } from '../../harness/proc';
 import type { WorkerProcess } from '../../harness/processes';
 import { requestRuntimeSample, type RuntimeSample } from '../../harness/runtime-sample';
 import type { BenchDevice } from '../../harness/venue-files';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue } from '../support/temporal';
 import { startResilienceRun, statusesOf, stopResilienceRun, type TestVenue } from './support';

@@ -4,7 +4,7 @@ import type { MachineOutcome } from '../../api/response-schemas';
 import { loadVenueConfig } from '../../config/load';
 import type { WorkerProcess } from '../../harness/processes';
 import type { BenchDevice } from '../../harness/venue-files';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { startApi, type ApiUnderTest } from '../api/support';
 import { waitFor } from '../support/wait-for';
 import { temporalAddress, uniqueTaskQueue } from '../support/temporal';

@@ -7,7 +7,7 @@ import type { WorkerProcess } from '../../harness/processes';
 import type { BenchDevice } from '../../harness/venue-files';
 import { findFreePort, startDevServer, type DevServer } from '../../devstack/dev-server';
 import { machineWorkflowId } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue } from '../support/temporal';
 import { startTestVenue, startWorker, statusesOf, type TestVenue } from './support';

@@ -7,7 +7,7 @@ import type { BenchDevice } from '../../harness/venue-files';
 import { parseDuration } from '../../domain/duration';
 import { STICKY_QUEUE_TIMEOUT } from '../../worker/create-worker';
 import { machineWorkflowId } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { waitFor } from '../support/wait-for';
 import { temporalAddress, uniqueTaskQueue } from '../support/temporal';
 import { slotsBetween, startResilienceRun, startWorker, statusesOf, stopResilienceRun, type TestVenue } from './support';

@@ -5,7 +5,7 @@ import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, startMachine } from '../../fleet/machines';
-import { configHashOf } from '../../inventory/sync';
+import { configHashOf } from '../../fleet/sync';
 import { statusQuery, type MachineStatus, type MachineWorkflow } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';

@@ -8,7 +8,7 @@ import { createActivities } from '../../activities';
 import { createSecretResolver } from '../../config/secrets';
 import { startDevServer, type DevServer } from '../../devstack/dev-server';
 import { machineWorkflowId } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { startSimulator, type Simulator } from '../../simulator';
 import { statusQuery } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';

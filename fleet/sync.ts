@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { MachineSpec } from '../domain/types';
-import { mapLimited, PARALLEL_CALLS } from '../fleet/map-limited';
-import { machineWorkflowId, runningMachines, startMachine } from '../fleet/machines';
+import { mapLimited, PARALLEL_CALLS } from './map-limited';
+import { machineWorkflowId, runningMachines, startMachine } from './machines';
 import { configurationChangedSignal, retireSignal } from '../workflows/machine/contract';
 
 export interface SyncOptions {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator';
 import { machineWorkflowId } from '../../fleet/machines';
-import { syncInventory } from '../../inventory/sync';
+import { syncInventory } from '../../fleet/sync';
 import { statusQuery } from '../../workflows/machine/contract';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
 import { waitFor } from '../support/wait-for';
