@@ -1,7 +1,5 @@
 import type { Maintenance, Override } from '../../domain/desired-state';
 import type { AuditEntry, CheckResult, Observation } from '../../domain/check';
-import type { MachineSpec } from '../../domain/types';
-import type { Health } from './contract';
 
 /** Everything a machine's workflow remembers; carried whole across continue-as-new. */
 export interface MachineState {
@@ -28,11 +26,6 @@ export const AUDIT_LENGTH = 20;
 
 export function initialState(): MachineState {
   return { consecutiveFailures: 0, reconcileRequested: true, commandsSent: 0, missedTicks: 0, audit: [] };
-}
-
-export function healthOf(state: MachineState, spec: MachineSpec): Health {
-  if (state.consecutiveFailures >= spec.failingAfter) return 'failing';
-  return state.lastObservation ? 'ok' : 'unknown';
 }
 
 export function recordAudit(state: MachineState, entry: AuditEntry): void {

@@ -14,7 +14,7 @@ import {
   type MachineStatus,
   type Mode,
 } from './contract';
-import { healthOf, type MachineState } from './machine-state';
+import type { MachineState } from './machine-state';
 
 /** Writes only the search attributes that changed. */
 export function publish(spec: MachineSpec, state: MachineState, desired: Power, health: Health): void {
@@ -60,4 +60,10 @@ export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: num
 function modeOf(state: MachineState): Mode {
   if (state.maintenance) return 'maintenance';
   return state.override ? 'override' : 'schedule';
+}
+
+/** Failing after `failingAfter` failed checks in a row; unknown until the device first answered. */
+export function healthOf(state: MachineState, spec: MachineSpec): Health {
+  if (state.consecutiveFailures >= spec.failingAfter) return 'failing';
+  return state.lastObservation ? 'ok' : 'unknown';
 }

@@ -5,8 +5,8 @@ import type { CheckResult } from '../../domain/check';
 import type { MachineSpec, MachineTarget } from '../../domain/types';
 import { commandActivity, failureOf, probe } from './device-calls';
 import { recordCheck, recordCommand, type HealthGauges } from './machine-metrics';
-import { healthOf, recordAudit, type MachineState } from './machine-state';
-import { publish } from './status';
+import { recordAudit, type MachineState } from './machine-state';
+import { healthOf, publish } from './status';
 
 export async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: HealthGauges): Promise<void> {
   const opening = openTick(spec.schedule, state, Date.now());
