@@ -36,9 +36,17 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** Settings whose value a message must never repeat. */
+const CREDENTIAL_SETTING = /TOKEN|SECRET|PASSWORD|KEY/;
+
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const parsed = environmentSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `environment variable ${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const value = env[name];
+    const given = value === undefined ? ' is not set' : CREDENTIAL_SETTING.test(name) ? '' : ` is ${JSON.stringify(value)}`;
+    return `environment variable ${name}${given}: ${issue.message}`;
+  });
   throw new Error(problems.join('\n'));
 }

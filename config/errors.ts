@@ -24,3 +24,12 @@ export function formatProblem(file: string, problem: ConfigProblem): string {
   const position = problem.line === undefined ? '' : `:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
   return [`${file}${position}`, problem.path, problem.message].filter((part) => part !== '').join(': ');
 }
+
+/**
+ * A file a process setting names and the process cannot read: the problem, and the setting to
+ * fix it with (each file has one: VENUE_CONFIG, SHOWCTL_SECRETS_FILE).
+ */
+export function unreadableFileError(file: string, what: string, error: unknown, fix: string): ConfigError {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return new ConfigError(file, [{ path: '', message: `cannot read the ${what} (${code}): ${fix}` }]);
+}

@@ -3,7 +3,7 @@
  * normalised VenueConfig and never looks at the file again.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './errors';
+import { ConfigError, unreadableFileError } from './errors';
 import { expectationOf, problemsFromIssues } from './issues';
 import { toVenueConfig, type VenueConfig } from './normalise';
 import { venueFileSchema } from './schema';
@@ -18,7 +18,7 @@ export function loadVenueConfig(file: string, env: NodeJS.ProcessEnv = process.e
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read the venue file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
+    throw unreadableFileError(file, 'venue file', error, "set VENUE_CONFIG to the venue file's path");
   }
   return parseVenueConfig(text, file, env);
 }

@@ -7,7 +7,7 @@ import type { SecretResolver } from '../activities/drivers/shared/spec';
 import { driverSecretRefs } from '../activities/drivers/specs';
 import { SECRET_MISSING } from '../domain/device-failures';
 import type { MachineSpec } from '../domain/types';
-import { ConfigError } from './errors';
+import { ConfigError, unreadableFileError } from './errors';
 import { parseYamlSource } from './yaml-source';
 
 const ENV_PREFIX = 'SHOWCTL_SECRET_';
@@ -59,7 +59,7 @@ function readSecretsFile(file: string): Map<string, string> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read the secrets file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
+    throw unreadableFileError(file, 'secrets file', error, `set ${SECRETS_FILE_ENV} to the secrets file's path, or unset it`);
   }
   const { data, locate } = parseYamlSource(text, file, { quoteSource: false });
   if (data === null) return new Map();

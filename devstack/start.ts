@@ -3,6 +3,7 @@
  * dev server (SQLite file under data/, Web UI); without VENUE_CONFIG it runs the demo venue
  * against the device simulator. Then it syncs the inventory and runs the worker until Ctrl-C.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiSettings } from '../api/settings';
 import { startApi } from '../api/start';
@@ -10,7 +11,7 @@ import { loadEnvironment, type Environment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { connectClient, temporalTarget } from '../config/temporal';
 import { syncInventory } from '../fleet/sync';
-import { portInUse, runProcess } from '../lifecycle/startup';
+import { portInUse, runProcess, StartupError } from '../lifecycle/startup';
 import { loadSimulatorConfig } from '../simulator/config';
 import { startSimulator } from '../simulator';
 import { workerSettings } from '../worker/settings';
@@ -35,7 +36,11 @@ runProcess(async (startup) => {
     });
     startup.started('the Temporal dev server', devServer.stop);
   }
-  const simulator = demo ? await startSimulator(loadSimulatorConfig(DEMO_DEVICES)) : undefined;
+  const simulator = demo
+    ? await startSimulator(loadSimulatorConfig(DEMO_DEVICES)).catch((error: unknown) => {
+        throw demoDevicePortFailure(error, process.env);
+      })
+    : undefined;
   if (simulator) startup.started('the device simulator', simulator.stop);
 
   const target = temporalTarget(devServer ? { ...process.env, TEMPORAL_ADDRESS: devServer.address } : process.env);
@@ -84,3 +89,16 @@ function devServerPortFailure(error: unknown): unknown {
   return portInUse(taken[1] === 'UI' ? 'TEMPORAL_UI_PORT' : 'TEMPORAL_PORT', taken[2]!, error);
 }
 
+/**
+ * A demo device could not bind its address: which DEMO_*_PORT placed it there, read from the
+ * demo's device file (`port: ${DEMO_PJLINK_PORT:-4352}`) as the simulator resolved it.
+ */
+function demoDevicePortFailure(error: unknown, env: NodeJS.ProcessEnv): unknown {
+  const { code, address, port } = (error ?? {}) as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (code !== 'EADDRINUSE' || port === undefined) return error;
+  const settings = [...readFileSync(DEMO_DEVICES, 'utf8').matchAll(/\$\{(DEMO_[A-Z_]+_PORT):-(\d+)\}/g)]
+    .filter(([, setting, fallback]) => Number(env[setting!] ?? fallback) === port)
+    .map(([, setting]) => setting!);
+  const setting = [...new Set(settings)].join(' or ') || 'the port in simulator/demo-devices.yaml';
+  return new StartupError(`${setting} ${port} is already in use on ${address} (EADDRINUSE), by a demo device: stop what listens there or set ${setting}`, { cause: error });
+}

@@ -6,7 +6,8 @@
  * exit status says whether the project stopped cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
@@ -46,9 +47,43 @@ export interface NpmStart {
   cleanUp(): Promise<void>;
 }
 
+/**
+ * Set in the environment of every `npm start` a test runs; every process it starts inherits it
+ * (the dev server too), so the process table tells which of them are still alive.
+ */
+const RUN_MARK = 'SHOWCTL_TEST_RUN';
+/** A dev server ends within 1-1.5 s of SIGTERM, measured; more on a busy machine. */
+const PROCESSES_GONE_WITHIN_MS = 15_000;
+
+/** Processes whose environment carries the run's mark; a process whose environment cannot be read is gone or not ours. */
+function processesMarked(mark: string): number[] {
+  const needle = `${RUN_MARK}=${mark}\0`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return `${readFileSync(`/proc/${pid}/environ`, 'latin1')}\0`.includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** The processes of the run still alive once the start has had time to stop them. */
+async function processesLeftBehind(mark: string): Promise<number[]> {
+  try {
+    return await waitFor('every process of the run to end', () => processesMarked(mark).length === 0 && [], PROCESSES_GONE_WITHIN_MS);
+  } catch {
+    return processesMarked(mark);
+  }
+}
+
 interface Spawned {
   child: ChildProcess;
   ports: DemoPorts;
+  /** The value of RUN_MARK in its environment. */
+  mark: string;
   dataDir: string;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -60,6 +95,7 @@ async function spawnNpmStart(envFor: EnvFor, script = 'start'): Promise<Spawned>
   const ports = Object.fromEntries(await Promise.all(DEMO_PORT_SETTINGS.map(async (name) => [name, await findFreePort()] as const))) as DemoPorts;
   const env = await envFor(ports);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'show-control-start-'));
+  const mark = randomUUID();
   const inherited: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['TEMPORAL_ADDRESS', 'VENUE_CONFIG', 'SHOWCTL_SECRETS_FILE', 'DEMO_TICK', 'API_HOST', 'API_TOKEN']) delete inherited[name];
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -71,6 +107,7 @@ async function spawnNpmStart(envFor: EnvFor, script = 'start'): Promise<Spawned>
       ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
       TEMPORAL_DB_FILE: path.join(dataDir, 'temporal.sqlite'),
       ...env,
+      [RUN_MARK]: mark,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -79,13 +116,13 @@ async function spawnNpmStart(envFor: EnvFor, script = 'start'): Promise<Spawned>
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, ports, dataDir, output: () => output, exited };
+  return { child, ports, mark, dataDir, output: () => output, exited };
 }
 
 /**
  * `npm start` (or another npm script) expected to fail: resolves once it has exited (or after
- * `timeoutMs`, then killed), with what it printed and the ports it was given; `env` sees them,
- * to take one away.
+ * `timeoutMs`, then killed), with what it printed, the ports it was given (`env` sees them, to take
+ * one away) and the pids of any process it started that outlived it.
  */
 export async function npmStartFailure(envFor: EnvFor, timeoutMs: number, script = 'start') {
   const spawned = await spawnNpmStart(envFor, script);
@@ -93,9 +130,11 @@ export async function npmStartFailure(envFor: EnvFor, timeoutMs: number, script 
   const startedAt = Date.now();
   const timedOut = sleep(timeoutMs, 'timed out' as const, { ref: false });
   const ended = await Promise.race([spawned.exited, timedOut]);
+  const ms = Date.now() - startedAt;
   if (ended === 'timed out') process.kill(-(spawned.child.pid as number), 'SIGKILL');
+  const leftBehind = await processesLeftBehind(spawned.mark);
   rmSync(spawned.dataDir, { recursive: true, force: true });
-  return { ...(ended === 'timed out' ? { code: null, signal: null } : ended), ms: Date.now() - startedAt, output: spawned.output(), ports };
+  return { ...(ended === 'timed out' ? { code: null, signal: null } : ended), ms, output: spawned.output(), ports, leftBehind };
 }
 
 export async function startNpmStart(env: Record<string, string> = {}): Promise<NpmStart> {
