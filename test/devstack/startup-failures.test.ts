@@ -4,6 +4,7 @@
  * and leaves nothing listening on the ports it was given. Killed outright, it takes its dev server
  * and simulated devices with it.
  */
+import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,8 +21,12 @@ const SERVER_STOP_WITHIN_MS = 10_000;
 const SECONDARY_ERROR = /Cannot close connection|^while stopping|^\w*Error\b|^\s+at /;
 
 const squatters: Server[] = [];
+const datagramSquatters: Socket[] = [];
 const occupied = new Set<number>();
-afterAll(() => Promise.all(squatters.map((server) => new Promise((resolve) => server.close(resolve)))));
+afterAll(async () => {
+  await Promise.all(squatters.map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(datagramSquatters.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+});
 
 /**
  * Something else listening on the port, as when a second copy runs. It drops every connection at
@@ -32,6 +37,13 @@ async function occupy(port: number, host = '127.0.0.1'): Promise<void> {
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   squatters.push(server);
   occupied.add(port);
+}
+
+/** Something else bound to the UDP port, as a Wake-on-LAN listener would be. */
+async function occupyDatagram(port: number, host: string): Promise<void> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(port, host, resolve));
+  datagramSquatters.push(socket);
 }
 
 interface StartupCase {
@@ -55,16 +67,17 @@ function portTaken(setting: 'API_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 
 const DEMO_DEVICES = path.resolve(__dirname, '../../simulator/demo-devices.yaml');
 
 /** Something else already listens where the first demo device on the port `setting` names would. */
-function demoDevicePortTaken(setting: 'DEMO_PJLINK_PORT' | 'DEMO_HTTP_PORT' | 'DEMO_TCP_PORT' | 'DEMO_AGENT_PORT'): StartupCase {
+function demoDevicePortTaken(setting: 'DEMO_PJLINK_PORT' | 'DEMO_HTTP_PORT' | 'DEMO_TCP_PORT' | 'DEMO_AGENT_PORT' | 'DEMO_WOL_PORT'): StartupCase {
   let host = '';
   return {
     name: `the port of a demo device (${setting}) is taken`,
     env: async (ports) => {
       const env = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)]));
-      const device = loadSimulatorConfig(DEMO_DEVICES, env).devices.find((each) => each.port === ports[setting]);
+      const datagram = setting === 'DEMO_WOL_PORT';
+      const device = loadSimulatorConfig(DEMO_DEVICES, env).devices.find((each) => (datagram ? 'wolPort' in each && each.wolPort : each.port) === ports[setting]);
       if (!device) throw new Error(`no demo device listens on ${setting}`);
       host = device.host ?? '127.0.0.1';
-      await occupy(ports[setting], host);
+      await (datagram ? occupyDatagram(ports[setting], host) : occupy(ports[setting], host));
       return {};
     },
     line: (ports) => `${setting} ${ports[setting]} is already in use on ${host} (EADDRINUSE), by a demo device: stop what listens there or set ${setting}`,
@@ -93,6 +106,7 @@ const cases: StartupCase[] = [
   demoDevicePortTaken('DEMO_HTTP_PORT'),
   demoDevicePortTaken('DEMO_TCP_PORT'),
   demoDevicePortTaken('DEMO_AGENT_PORT'),
+  demoDevicePortTaken('DEMO_WOL_PORT'),
   {
     name: 'Temporal is not where TEMPORAL_ADDRESS says',
     env: () => ({ TEMPORAL_ADDRESS: '127.0.0.1:1' }),
@@ -194,13 +208,14 @@ function deploymentCases(script: Script): (StartupCase & { script: Script })[] {
 describe('npm run worker and npm run api, when they cannot start', () => {
   it.each([...deploymentCases('worker'), ...deploymentCases('api')])('when npm run $script finds that $name, then it exits 1 with one line saying so', async ({ script, env, line }) => {
     let ports: DemoPorts | undefined;
-    const { code, output, leftBehind } = await npmStartFailure(async (given) => {
+    const { code, output, ms, leftBehind } = await npmStartFailure(async (given) => {
       ports = given;
       return env(given);
     }, EXIT_WITHIN_MS, script);
     expect(code, output).toBe(1);
     expect(output).toContain(line(ports!));
     expect(output.split('\n').filter((printed) => SECONDARY_ERROR.test(printed)), 'no second error hides the cause').toEqual([]);
+    expect(ms).toBeLessThan(EXIT_WITHIN_MS);
     expect(leftBehind, 'processes of the run still alive').toEqual([]);
   }, EXIT_WITHIN_MS + 30_000);
 });
