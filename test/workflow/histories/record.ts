@@ -18,7 +18,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../../devstack/temporal-cli';
 import type { MachineSpec } from '../../../domain/types';
-import type { MachineStatus } from '../../../workflows/machine/contract';
+import { MACHINE_WORKFLOW_TYPE, type MachineStatus } from '../../../workflows/machine/contract';
 
 async function main(): Promise<void> {
   const [root, label] = process.argv.slice(2);
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const operator = { by: 'fixture', reason: 'recorded for the replay test' };
   const start = (spec: MachineSpec, ticksPerRun: number) => {
     const configHash = configHashOf(spec);
-    return client.workflow.start('machineWorkflow', {
+    return client.workflow.start(MACHINE_WORKFLOW_TYPE, {
       workflowId: machineWorkflowId(spec.id),
       taskQueue,
       args: [{ spec, configHash, ticksPerRun }],
