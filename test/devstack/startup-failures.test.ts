@@ -224,8 +224,11 @@ describe('npm start, when it is killed', () => {
   it('when it is killed with SIGKILL, then its dev server and the simulated devices are gone within seconds', async () => {
     const start = await startNpmStart();
     try {
+      // The run's mark reaches what npm start spawns (the dev server), or the tables' process check proves nothing.
+      expect(start.processes().filter((pid) => pid !== start.child.pid).length, 'processes of the run besides npm start').toBeGreaterThan(0);
       process.kill(-(start.child.pid as number), 'SIGKILL');
       await waitFor('the dev server and the simulator gone', async () => !(await isListening(start.ports.TEMPORAL_PORT)) && !(await isListening(start.ports.DEMO_PJLINK_PORT, '127.0.10.1')), SERVER_STOP_WITHIN_MS);
+      await waitFor('no process of the run alive', () => start.processes().length === 0, SERVER_STOP_WITHIN_MS);
     } finally {
       await start.cleanUp();
     }

@@ -41,6 +41,8 @@ export interface NpmStart {
   client: Client;
   /** Everything it printed so far, stdout and stderr interleaved. */
   output(): string;
+  /** The pids of every process of the run alive now: npm start's own and what it started. */
+  processes(): number[];
   /** Ctrl-C under npm: SIGINT to the process group, twice; resolves with how it exited and what it printed after. */
   interrupt(): Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number; printedAfter: string }>;
   /** The client closed, SIGKILL to the group if it still runs, the data folder removed. */
@@ -138,7 +140,7 @@ export async function npmStartFailure(envFor: EnvFor, timeoutMs: number, script 
 }
 
 export async function startNpmStart(env: Record<string, string> = {}): Promise<NpmStart> {
-  const { child, ports, dataDir, output: printed, exited } = await spawnNpmStart(() => env);
+  const { child, ports, mark, dataDir, output: printed, exited } = await spawnNpmStart(() => env);
   await waitFor('npm start to be ready', () => printed().includes('ready;') || child.exitCode !== null, READY_TIMEOUT_MS);
   if (!printed().includes('ready;')) throw new Error(`npm start exited before it was ready:\n${printed()}`);
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
@@ -155,6 +157,7 @@ export async function startNpmStart(env: Record<string, string> = {}): Promise<N
     ports,
     client: new Client({ connection }),
     output: printed,
+    processes: () => processesMarked(mark),
     async interrupt() {
       const printedBefore = printed().length;
       const sentAt = Date.now();
