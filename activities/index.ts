@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
-import type { MetricCounter, MetricHistogram, MetricMeter } from '@temporalio/common';
+import type { MetricCounter, MetricGauge, MetricHistogram, MetricMeter } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
+import type { AspectValue } from '../domain/aspects';
 import { SECRET_MISSING } from '../domain/device-failures';
+import { COMPONENT_STATES, DEVICE_COMPONENTS, type Telemetry } from '../domain/telemetry';
 import type { MachineTarget, Power } from '../domain/types';
 import { driverFor, type PowerReading } from './drivers';
 import type { SecretResolver } from './drivers/shared/spec';
-import { DeviceError, DeviceTimeoutError } from './errors';
+import { DeviceCallContext, DeviceConfigError, DeviceError, DeviceTimeoutError } from './errors';
 
 export interface ActivityDeps {
   /** Resolves credentials on the worker, so they never enter workflow history. */
@@ -17,9 +19,11 @@ export const DEVICE_METRICS = {
   callDuration: 'showctl_device_call_duration_seconds',
   callFailures: 'showctl_device_call_failures_total',
   timeouts: 'showctl_device_timeouts_total',
+  lampHours: 'showctl_lamp_hours',
+  componentState: 'showctl_device_component_state',
 } as const;
 
-type DeviceOperation = 'probe' | 'command';
+type DeviceOperation = 'probe' | 'command' | 'telemetry';
 
 /**
  * Device activities. Each call runs the driver under its own deadlines and the activity's
@@ -32,14 +36,16 @@ export function createActivities(deps: ActivityDeps) {
     secrets: deps.secrets,
   });
   return {
-    /** `limit` bounds the whole call below the driver's own deadlines (the local probe's). */
-    async probePower(target: MachineTarget, limit?: ProbeLimit): Promise<PowerReading> {
+    /** Power, and the aspects asked for once the device is on; `withinMs` bounds the whole call below the driver's own deadlines (the local probe's). */
+    async probePower(target: MachineTarget, options: ProbeOptions = {}): Promise<PowerReading> {
       const call = callFor(target);
-      if (!limit) return measured(target, 'probe', () => driverFor(target).probe(call));
+      const aspects = options.aspects ?? [];
+      const { withinMs } = options;
+      if (withinMs === undefined) return measured(target, 'probe', () => driverFor(target).probe(call, aspects));
       const limited = new AbortController();
-      const timer = setTimeout(() => limited.abort(limitReached(limit.withinMs)), limit.withinMs);
+      const timer = setTimeout(() => limited.abort(limitReached(withinMs)), withinMs);
       try {
-        return await measured(target, 'probe', () => driverFor(target).probe({ ...call, signal: AbortSignal.any([call.signal, limited.signal]) }));
+        return await measured(target, 'probe', () => driverFor(target).probe({ ...call, signal: AbortSignal.any([call.signal, limited.signal]) }, aspects));
       } finally {
         clearTimeout(timer);
       }
@@ -47,13 +53,41 @@ export function createActivities(deps: ActivityDeps) {
     async setPower(target: MachineTarget, power: Power): Promise<{ detail: string }> {
       return measured(target, 'command', () => driverFor(target).setPower(callFor(target), power));
     },
+    async setAspect(target: MachineTarget, aspect: string, value: AspectValue): Promise<{ detail: string }> {
+      const { setAspect } = driverFor(target);
+      if (!setAspect) throw unsupported(target, 'set aspect', `the ${target.driver.type} driver has no aspects`);
+      return measured(target, 'command', () => setAspect(callFor(target), aspect, value));
+    },
+    /** Lamp hours, error status and identity; also recorded as gauges per machine for alert rules. */
+    async readTelemetry(target: MachineTarget): Promise<Telemetry> {
+      const { readTelemetry } = driverFor(target);
+      if (!readTelemetry) throw unsupported(target, 'read telemetry', `the ${target.driver.type} driver reads no telemetry`);
+      const telemetry = { atMs: Date.now(), ...(await measured(target, 'telemetry', () => readTelemetry(callFor(target)))) };
+      recordTelemetry(target, telemetry);
+      return telemetry;
+    },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 
-export interface ProbeLimit {
-  withinMs: number;
+export interface ProbeOptions {
+  withinMs?: number;
+  /** Aspects to read, in the same call, once the device is on. */
+  aspects?: readonly string[];
+}
+
+function unsupported(target: MachineTarget, step: string, problem: string): DeviceConfigError {
+  return new DeviceCallContext(target, target.address).error(DeviceConfigError, step, problem);
+}
+
+/** The latest reading of each machine's lamps and components, for alert rules (observability/alerts.yml). */
+function recordTelemetry(target: MachineTarget, telemetry: Telemetry): void {
+  const { lampHours, componentState } = deviceCallMetrics();
+  const machine = { machine_id: target.id };
+  telemetry.lamps?.forEach((lamp, index) => lampHours.set(lamp.hours, { ...machine, lamp: String(index + 1) }));
+  if (!telemetry.errors) return;
+  for (const component of DEVICE_COMPONENTS) componentState.set(COMPONENT_STATES.indexOf(telemetry.errors[component]), { ...machine, component });
 }
 
 /** Drivers report an abort whose reason is a TimeoutError as a DeviceTimeoutError, with this message. */
@@ -92,6 +126,8 @@ interface DeviceCallMetrics {
   duration: MetricHistogram;
   failures: MetricCounter;
   timeouts: MetricCounter;
+  lampHours: MetricGauge;
+  componentState: MetricGauge;
 }
 
 const metricsByMeter = new WeakMap<MetricMeter, DeviceCallMetrics>();
@@ -111,6 +147,8 @@ function deviceCallMetrics(): DeviceCallMetrics {
       duration: meter.createHistogram(DEVICE_METRICS.callDuration, 'float', undefined, 'Device calls, by how long they took'),
       failures: meter.createCounter(DEVICE_METRICS.callFailures, undefined, 'Failed device calls, by error type'),
       timeouts: meter.createCounter(DEVICE_METRICS.timeouts, undefined, "Device calls a deadline ended: the driver's own or the activity's"),
+      lampHours: meter.createGauge(DEVICE_METRICS.lampHours, 'int', undefined, 'Hours each lamp has been lit, as the device last reported'),
+      componentState: meter.createGauge(DEVICE_METRICS.componentState, 'int', undefined, "A device component's last reported state: 0 ok, 1 warning, 2 error"),
     };
     metricsByMeter.set(meter, metrics);
   }

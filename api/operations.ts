@@ -5,6 +5,7 @@
  * is generated from the same entries; test/api/openapi.test.ts checks that every entry is registered.
  */
 import type { z } from 'zod';
+import type { VenueConfig } from '../config/load';
 import {
   clearOverrideSignal,
   endMaintenanceSignal,
@@ -13,6 +14,7 @@ import {
   startMaintenanceSignal,
 } from '../workflows/machine/contract';
 import { command, type Command } from './control';
+import { invalidField } from './errors';
 import {
   accepted,
   applied,
@@ -135,7 +137,8 @@ export interface Change<B extends z.ZodType = z.ZodType> {
   description: string;
   body: B;
   bodyRequired: boolean;
-  toCommand(body: z.output<B>): Command;
+  /** `venue`: the configuration the API was started with, when it has one, to check names against. */
+  toCommand(body: z.output<B>, venue: VenueConfig | undefined): Command;
 }
 
 /** Checks each entry against its own body schema; the table holds them alike. */
@@ -152,12 +155,22 @@ const CHANGES: readonly Change[] = [
     name: 'SetOverride',
     method: 'post',
     action: 'override',
-    summary: 'Force on or off',
-    description: 'Forces the power state until `until` (or until cleared), whatever the schedule says.',
+    summary: 'Force power, a scene or aspects',
+    description:
+      'Forces the power state, a scene of the venue, single aspects (input, mute, volume, ...), or several of them, until `until` (or until cleared), whatever the schedule says. What it leaves out follows the schedule.',
     body: overrideBody,
     bodyRequired: true,
-    toCommand: ({ power, until, reason, by }) =>
-      command(setOverrideSignal, { power, untilMs: until, reason, by: by ?? DEFAULT_ACTOR }, `override ${power}`),
+    toCommand: ({ power, scene, aspects, until, reason, by }, venue) => {
+      if (scene !== undefined && venue && !venue.scenes.includes(scene)) {
+        const declared = venue.scenes.length === 0 ? 'no scenes are declared' : `declared scenes: ${venue.scenes.join(', ')}`;
+        throw invalidField('scene', `scene: no scene "${scene}" in the venue configuration ${venue.file}; ${declared}`);
+      }
+      return command(
+        setOverrideSignal,
+        { ...(power && { power }), ...(scene && { scene }), ...(aspects && { aspects }), untilMs: until, reason, by: by ?? DEFAULT_ACTOR },
+        `override ${[power, scene && `scene ${scene}`, ...Object.keys(aspects ?? {})].filter(Boolean).join(' ')}`,
+      );
+    },
   }),
   change({
     name: 'ClearOverride',

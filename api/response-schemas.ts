@@ -8,9 +8,12 @@ import { z } from 'zod';
 import { driverTypeSchema } from '../config/schema';
 import type { SyncReport } from '../fleet/sync';
 import { CHECK_OUTCOMES, CHECK_STEPS } from '../domain/check';
+import { COMPONENT_STATES, DEVICE_COMPONENTS } from '../domain/telemetry';
 import {
   DESIRED_SOURCE_VALUES,
+  WANTED_SOURCE_VALUES,
   HEALTH_VALUES,
+  IN_WANTED_STATE_VALUES,
   MODE_VALUES,
   OBSERVED_VALUES,
   POWER_VALUES,
@@ -52,6 +55,41 @@ const auditEntry = named(
 
 const timedControl = { untilMs: timeMs.optional(), reason: text, by: text, atMs: timeMs };
 
+const aspectValue = z.union([z.string(), z.number(), z.boolean()]).meta({ description: 'Text, a number or true/false, as the aspect takes.' });
+const aspectValues = z.record(z.string(), aspectValue);
+
+const aspectStatus = named(
+  'AspectStatus',
+  z.object({
+    name: text,
+    wanted: aspectValue.meta({ description: 'Absent while the machine should be off: its aspects are then left alone.' }).optional(),
+    source: z.enum(WANTED_SOURCE_VALUES).optional(),
+    scene: text.meta({ description: 'The scene the wanted value comes from.' }).optional(),
+    observed: aspectValue.optional(),
+    observedAtMs: timeMs.optional(),
+    inWantedState: z.boolean().meta({ description: "Whether the last reading is the wanted value, within the aspect's tolerance." }).optional(),
+    lastCorrection: z.object({ value: aspectValue, atMs: timeMs }).optional(),
+  }),
+);
+
+const componentState = z.enum(COMPONENT_STATES);
+const telemetry = named(
+  'Telemetry',
+  z.object({
+    atMs: timeMs,
+    lamps: z.array(z.object({ hours: count, lit: z.boolean() })).meta({ description: 'Absent for a device without a lamp.' }).optional(),
+    errors: z.object(Object.fromEntries(DEVICE_COMPONENTS.map((component) => [component, componentState])) as Record<(typeof DEVICE_COMPONENTS)[number], typeof componentState>).optional(),
+    inputs: z.array(text).meta({ description: 'The input codes the device has.' }).optional(),
+    name: text.optional(),
+    manufacturer: text.optional(),
+    model: text.optional(),
+    info: text.optional(),
+    protocolClass: text.optional(),
+    unanswered: z.array(text).meta({ description: 'Queries the device answered with an error.' }).optional(),
+  }),
+);
+const checkFailure = z.object({ step: z.enum(CHECK_STEPS), type: text.meta({ description: 'The failure type, e.g. DeviceTimeoutError.' }), message: text });
+
 export const machineStatus = named(
   'MachineStatus',
   z
@@ -66,7 +104,7 @@ export const machineStatus = named(
       observed: z.object({ power: reportedPower, detail: text, atMs: timeMs }).optional(),
       health: z.enum(HEALTH_VALUES),
       mode: z.enum(MODE_VALUES),
-      override: z.object({ power, ...timedControl }).optional(),
+      override: z.object({ power: power.optional(), scene: text.optional(), aspects: aspectValues.optional(), ...timedControl }).optional(),
       maintenance: z.object(timedControl).optional(),
       lastCheck: z
         .object({
@@ -74,9 +112,8 @@ export const machineStatus = named(
           desired: power,
           outcome: z.enum(CHECK_OUTCOMES),
           observed: reportedPower.optional(),
-          failure: z
-            .object({ step: z.enum(CHECK_STEPS), type: text.meta({ description: 'The failure type, e.g. DeviceTimeoutError.' }), message: text })
-            .optional(),
+          corrected: z.array(text).meta({ description: 'The aspects the check set because they read otherwise than wanted.' }).optional(),
+          failure: checkFailure.optional(),
         })
         .optional(),
       consecutiveFailures: count,
@@ -84,6 +121,9 @@ export const machineStatus = named(
       missedTicks: count,
       nextTickMs: timeMs,
       nextScheduleChangeMs: timeMs.optional(),
+      aspects: z.array(aspectStatus).meta({ description: 'Every aspect the venue can want of this machine, in name order.' }),
+      telemetry: telemetry.optional(),
+      telemetryFailure: checkFailure.extend({ atMs: timeMs }).optional(),
       audit: z.array(auditEntry).meta({ description: 'The last changes, oldest first, with who, why and the API requestId.' }),
     })
     .meta({ description: "The machine workflow's status query (workflows/machine/contract.ts MachineStatus)." }),
@@ -133,6 +173,10 @@ export const machineSummary = named(
       observed: z.enum(OBSERVED_VALUES).optional(),
       health: z.enum(HEALTH_VALUES).optional(),
       mode: z.enum(MODE_VALUES).optional(),
+      aspectsInWantedState: z
+        .enum(IN_WANTED_STATE_VALUES)
+        .meta({ description: 'Whether every aspect the machine should have (input, mute, ...) is as wanted; only machines with aspects.' })
+        .optional(),
     })
     .meta({ description: 'What Temporal visibility knows; the power and health fields appear after the first check.' }),
 );

@@ -3,7 +3,7 @@
  * generated from these (api/openapi.ts), so the documented and the enforced rules are the same objects.
  */
 import { z } from 'zod';
-import { idField } from '../config/fields';
+import { aspectNameField, idField } from '../config/fields';
 import { parseDuration } from '../domain/duration';
 import { HEALTH_VALUES, MODE_VALUES, OBSERVED_VALUES, POWER_VALUES } from '../workflows/machine/contract';
 import { fromZodError } from './errors';
@@ -62,12 +62,23 @@ const untilField = z
 
 const powerField = z.enum(POWER_VALUES, { error: `expected ${POWER_VALUES.map((value) => JSON.stringify(value)).join(' or ')}` });
 
-export const overrideBody = z.strictObject({
-  power: powerField,
-  until: untilField.optional(),
-  reason: reasonField,
-  by: byField.optional(),
-});
+const aspectValue = z.union([z.string().max(200), z.number(), z.boolean()], { error: 'expected text, a number or true/false' });
+
+export const overrideBody = z
+  .strictObject({
+    power: powerField.optional(),
+    scene: idField.meta({ description: 'A scene of the venue configuration: its aspect values win over the schedule\'s.' }).optional(),
+    aspects: z
+      .record(aspectNameField, aspectValue)
+      .meta({ description: 'Single aspects, e.g. {"input": "HDMI2", "volume": 60}: they win over any scene.' })
+      .optional(),
+    until: untilField.optional(),
+    reason: reasonField,
+    by: byField.optional(),
+  })
+  .refine((body) => body.power !== undefined || body.scene !== undefined || (body.aspects !== undefined && Object.keys(body.aspects).length > 0), {
+    error: 'give power, scene or aspects (or several)',
+  });
 
 export const maintenanceBody = z.strictObject({
   until: untilField.optional(),

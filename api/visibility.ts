@@ -9,7 +9,7 @@ import {
   type MachineFilters,
   type RunningMachine,
 } from '../fleet/machines';
-import { ControlMode, DesiredPower, MachineGroup, MachineHealth, ObservedPower } from '../workflows/machine/contract';
+import { AspectsInWantedState, ControlMode, DesiredPower, MachineGroup, MachineHealth, ObservedPower } from '../workflows/machine/contract';
 import type { ApiContext } from './context';
 import type { MachinePage, MachineSummary } from './response-schemas';
 import { invalidField } from './errors';
@@ -29,6 +29,7 @@ export function summaryOf(machine: RunningMachine): MachineSummary {
     observed: attributes.get(ObservedPower),
     health: attributes.get(MachineHealth),
     mode: attributes.get(ControlMode),
+    aspectsInWantedState: attributes.get(AspectsInWantedState),
   };
   // Absent until the workflow's first check publishes them; the values are those the workflow writes (workflows/machine/status.ts).
   return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== undefined)) as unknown as MachineSummary;

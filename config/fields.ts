@@ -80,6 +80,11 @@ export const idField = z
   .string({ error: 'expected a name' })
   .regex(ID, { error: 'expected a name of lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 63 characters' });
 
+/** Names an aspect beside power, e.g. input, mute, volume, playlist. */
+export const aspectNameField = z
+  .string()
+  .regex(/^[a-z][a-zA-Z0-9_-]{0,31}$/, { error: 'expected an aspect name of letters, digits, "_" or "-", starting with a lowercase letter' });
+
 export const nonEmptyTextField = z.string({ error: 'expected text' }).min(1, { error: 'expected non-empty text' });
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

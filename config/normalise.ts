@@ -1,6 +1,8 @@
 /** From the friendly file shape to the contract shapes of domain/types.ts, with every default applied. */
 import { toDriverSpec } from '../activities/drivers/schemas';
+import { driverAspects, telemetryDeadlineMs } from '../activities/drivers/specs';
 import type { MachineSchedule, MachineSpec, ScheduleException, Weekday } from '../domain/types';
+import { resolveMachineAspects, windowsAndScenes } from './aspects';
 import { DEFAULT_GROUP, type VenueFile } from './schema';
 
 export interface VenueConfig {
@@ -8,6 +10,8 @@ export interface VenueConfig {
   file: string;
   venue: { name: string; timezone: string };
   tickMs: number;
+  /** The names of the venue's scenes, which overrides may name. */
+  scenes: string[];
   machines: MachineSpec[];
 }
 
@@ -21,6 +25,7 @@ export function toVenueConfig(venueFile: VenueFile, file: string): VenueConfig {
     file,
     venue: { name: venueFile.venue.name, timezone: venueFile.venue.timezone },
     tickMs: venueFile.controller.tick,
+    scenes: Object.keys(venueFile.scenes),
     machines: venueFile.machines.map((machine) => toMachineSpec(venueFile, machine)),
   };
 }
@@ -30,12 +35,14 @@ function toMachineSpec(venueFile: VenueFile, machine: MachineEntry): MachineSpec
   const group = venueFile.groups[groupName];
   // schema.ts has checked that the machine or its group names an existing schedule.
   const scheduleName = (machine.schedule ?? group?.schedule) as string;
+  const driver = toDriverSpec(machine.driver, machine.address);
+  const aspects = resolveMachineAspects(venueFile, group, machine, driverAspects(driver));
   return {
     id: machine.id,
     name: machine.name ?? machine.id,
     address: machine.address,
     group: groupName,
-    driver: toDriverSpec(machine.driver, machine.address),
+    driver,
     schedule: toMachineSchedule(venueFile.schedules[scheduleName] as ScheduleEntry, {
       name: scheduleName,
       timezone: venueFile.venue.timezone,
@@ -44,6 +51,8 @@ function toMachineSpec(venueFile: VenueFile, machine: MachineEntry): MachineSpec
     }),
     tickMs: venueFile.controller.tick,
     failingAfter: venueFile.controller.failingAfter,
+    ...(aspects && { aspects }),
+    ...(telemetryDeadlineMs(driver) !== undefined && { telemetryIntervalMs: venueFile.controller.telemetryInterval }),
   };
 }
 
@@ -51,9 +60,10 @@ function toMachineSchedule(
   entry: ScheduleEntry,
   resolved: Pick<MachineSchedule, 'name' | 'timezone' | 'leadMs' | 'lagMs'>,
 ): MachineSchedule {
-  const weekly = Object.fromEntries(WEEKDAYS.map((day) => [day, entry.weekly?.[day] ?? entry.daily ?? []])) as Record<Weekday, string[]>;
+  const windowScenes: Record<string, string> = {};
+  const weekly = Object.fromEntries(WEEKDAYS.map((day) => [day, windowsAndScenes(entry.weekly?.[day] ?? entry.daily ?? [], windowScenes)])) as Record<Weekday, string[]>;
   const exceptions = entry.exceptions
-    .map(({ date, hours, note }): ScheduleException => ({ date, windows: hours ?? [], ...(note !== undefined && { note }) }))
+    .map(({ date, hours, note }): ScheduleException => ({ date, windows: windowsAndScenes(hours ?? [], windowScenes), ...(note !== undefined && { note }) }))
     .sort((a, b) => a.date.localeCompare(b.date));
-  return { ...resolved, weekly, exceptions };
+  return { ...resolved, weekly, exceptions, ...(Object.keys(windowScenes).length > 0 && { windowScenes }) };
 }

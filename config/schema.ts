@@ -13,9 +13,9 @@ import {
   nonEmptyTextField,
   positiveIntegerField,
   strictObject,
-  timeWindowField,
   timeZoneField,
 } from './fields';
+import { aspectValuesField, checkAspects, windowEntryField } from './aspects';
 import { OMIT_INPUT } from './issues';
 
 /** Machines without a `group:` belong here; declaring a group of this name gives them settings. */
@@ -26,7 +26,7 @@ export const driverTypeSchema = z.enum(DRIVER_TYPES as [DriverType, ...DriverTyp
 
 const MAX_LEAD_LAG_MS = 12 * 3_600_000;
 
-const windows = z.array(timeWindowField, { error: 'expected a list of time windows like ["10:00-18:00"], [] when closed' });
+const windows = z.array(windowEntryField, { error: 'expected a list of time windows like ["10:00-18:00"], [] when closed' });
 
 const weekly = strictObject({
   monday: windows.optional(),
@@ -69,6 +69,8 @@ const group = strictObject({
   schedule: idField.optional(),
   lead: leadOrLag.optional(),
   lag: leadOrLag.optional(),
+  scene: idField.optional(),
+  aspects: aspectValuesField.optional(),
 });
 
 const machine = strictObject({
@@ -79,6 +81,8 @@ const machine = strictObject({
   schedule: idField.optional(),
   lead: leadOrLag.optional(),
   lag: leadOrLag.optional(),
+  scene: idField.optional(),
+  aspects: aspectValuesField.optional(),
   driver: driverSchema,
 });
 
@@ -87,8 +91,11 @@ export const venueFileSchema = strictObject({
   controller: strictObject({
     tick: durationField({ minMs: 1_000 }).default(60_000),
     failingAfter: positiveIntegerField(1_000).default(2),
+    /** How often devices that report telemetry (PJLink lamp hours, error status) are asked. */
+    telemetryInterval: durationField({ minMs: 60_000 }).default(3_600_000),
   }).prefault({}),
   schedules: z.record(idField, schedule),
+  scenes: z.record(idField, aspectValuesField).default({}),
   groups: z.record(idField, group).default({}),
   machines: z.array(machine).min(1, { error: 'expected at least one machine' }),
 }).superRefine(checkReferences);
@@ -130,6 +137,7 @@ function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
       });
     }
   });
+  checkAspects(venue, (path, message) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path, message }), DEFAULT_GROUP);
 }
 
 function listOf(what: string, names: string[]): string {

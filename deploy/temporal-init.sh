@@ -14,7 +14,7 @@ namespace=${TEMPORAL_NAMESPACE:-default}
 retention=${NAMESPACE_RETENTION:-72h}
 attempts=${TEMPORAL_INIT_ATTEMPTS:-60}
 # Name=Type pairs, the same syntax as `temporal server start-dev --search-attribute`.
-search_attributes=${SEARCH_ATTRIBUTES:-MachineId=Keyword MachineGroup=Keyword DesiredPower=Keyword ObservedPower=Keyword MachineHealth=Keyword ControlMode=Keyword}
+search_attributes=${SEARCH_ATTRIBUTES:-MachineId=Keyword MachineGroup=Keyword DesiredPower=Keyword ObservedPower=Keyword MachineHealth=Keyword ControlMode=Keyword AspectsInWantedState=Keyword}
 
 # A fresh cluster answers health before its namespace registry has caught up: retry each step.
 retry() {

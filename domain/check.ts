@@ -3,13 +3,14 @@
  * the device said, and the audit trail. Made by the tick's decision (tick-decision.ts) and the
  * workflow's signal handlers; the status (workflows/machine/contract.ts) carries them as they are.
  */
+import type { AspectValue } from './aspects';
 import type { ObservedPower, Power } from './types';
 
 /** What one tick concluded. */
 export const CHECK_OUTCOMES = ['in-sync', 'commanded', 'transitional', 'failed', 'maintenance'] as const;
 export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
 /** Which device call of a tick failed. */
-export const CHECK_STEPS = ['probe', 'command'] as const;
+export const CHECK_STEPS = ['probe', 'command', 'telemetry'] as const;
 export type CheckStep = (typeof CHECK_STEPS)[number];
 
 export interface CheckFailure {
@@ -24,7 +25,16 @@ export interface CheckResult {
   desired: Power;
   outcome: CheckOutcome;
   observed?: ObservedPower;
+  /** The aspects the tick set because they read otherwise than wanted. */
+  corrected?: string[];
   failure?: CheckFailure;
+}
+
+/** What a machine's workflow knows of one aspect: its last reading and its last correction. */
+export interface AspectState {
+  observed?: AspectValue;
+  observedAtMs?: number;
+  lastCorrection?: { value: AspectValue; atMs: number };
 }
 
 export interface Observation {

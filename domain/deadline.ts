@@ -1,5 +1,5 @@
 /** Activity timeouts and attempts of device calls, built on each driver's own deadline (activities/drivers/specs.ts). */
-import { deviceCallDeadlineMs, type DriverSpec } from '../activities/drivers/specs';
+import { deviceCallDeadlineMs, telemetryDeadlineMs, type DriverSpec } from '../activities/drivers/specs';
 
 /**
  * Temporal's start-to-close timeout of a device call sits this far above the driver's own
@@ -19,13 +19,18 @@ export const DEVICE_CALL_RETRY_INTERVAL_MS = 1000;
 export const LOCAL_PROBE_LIMIT_MS = 2500;
 const LOCAL_PROBE_MARGIN_MS = 1000;
 
-/** Start-to-close timeout of one attempt of a regular device call (probe or command). */
-export function deviceCallTimeoutMs(driver: DriverSpec): number {
-  return deviceCallDeadlineMs(driver) + ACTIVITY_TIMEOUT_MARGIN_MS;
+/** Start-to-close timeout of one attempt of a regular device call: a command, or a probe that also reads the named aspects. */
+export function deviceCallTimeoutMs(driver: DriverSpec, aspectReads: readonly string[] = []): number {
+  return deviceCallDeadlineMs(driver, aspectReads) + ACTIVITY_TIMEOUT_MARGIN_MS;
 }
 
-export function localProbeTimeoutMs(driver: DriverSpec): number {
-  return Math.min(deviceCallTimeoutMs(driver), LOCAL_PROBE_LIMIT_MS + LOCAL_PROBE_MARGIN_MS);
+export function localProbeTimeoutMs(driver: DriverSpec, aspectReads: readonly string[] = []): number {
+  return Math.min(deviceCallTimeoutMs(driver, aspectReads), LOCAL_PROBE_LIMIT_MS + LOCAL_PROBE_MARGIN_MS);
+}
+
+/** Start-to-close timeout of a telemetry read; only families that read telemetry are asked. */
+export function telemetryTimeoutMs(driver: DriverSpec): number {
+  return (telemetryDeadlineMs(driver) ?? deviceCallDeadlineMs(driver)) + ACTIVITY_TIMEOUT_MARGIN_MS;
 }
 
 /**

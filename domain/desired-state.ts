@@ -1,3 +1,4 @@
+import type { AspectOverride } from './aspects';
 import type { MachineSchedule, Power } from './types';
 import { isScheduledOn } from './schedule';
 
@@ -9,8 +10,9 @@ export interface TimedControl {
   atMs: number;
 }
 
-export interface Override extends TimedControl {
-  power: Power;
+/** Forces power, a scene or single aspects, or any of them together; what it leaves out follows the schedule. */
+export interface Override extends TimedControl, AspectOverride {
+  power?: Power;
 }
 
 export type Maintenance = TimedControl;
@@ -26,6 +28,6 @@ export interface DesiredPower {
 
 /** The state a machine should be in at `atMs`: an override in effect beats the schedule. */
 export function desiredPower(schedule: MachineSchedule, override: Override | undefined, atMs: number): DesiredPower {
-  if (override && isInEffect(override, atMs)) return { power: override.power, source: 'override' };
+  if (override?.power !== undefined && isInEffect(override, atMs)) return { power: override.power, source: 'override' };
   return { power: isScheduledOn(schedule, atMs) ? 'on' : 'off', source: 'schedule' };
 }

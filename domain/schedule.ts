@@ -75,6 +75,20 @@ export function isScheduledOn(schedule: MachineSchedule, atMs: number): boolean 
 }
 
 /**
+ * The scene named by the window in effect at atMs (lead and lag included; of overlapping windows,
+ * the latest to open that names one); undefined outside every window or when none names a scene.
+ */
+export function sceneAt(schedule: MachineSchedule, atMs: number): string | undefined {
+  const { windowScenes } = schedule;
+  if (!windowScenes) return undefined;
+  const today = localDayNumberAt(atMs, schedule.timezone);
+  return onPeriods(schedule, today, today)
+    .filter((period) => period.startMs <= atMs && atMs < period.endMs && windowScenes[period.window] !== undefined)
+    .sort((a, b) => b.startMs - a.startMs)
+    .map((period) => windowScenes[period.window])[0];
+}
+
+/**
  * The first instant after atMs, at most horizonMs later, at which isScheduledOn changes value;
  * undefined when it stays the same throughout.
  */
@@ -121,6 +135,7 @@ export function weekdayOf(date: string): Weekday {
 interface Period {
   startMs: number;
   endMs: number;
+  window: TimeWindow;
 }
 
 /**
@@ -139,6 +154,7 @@ function onPeriods(schedule: MachineSchedule, firstDay: number, lastDay: number)
       periods.push({
         startMs: localMinuteToInstant(day, startMinute, schedule.timezone) - schedule.leadMs,
         endMs: localMinuteToInstant(endDay, endMinute, schedule.timezone) + schedule.lagMs,
+        window,
       });
     }
   }

@@ -4,10 +4,12 @@
  * device calls between the steps and writes each step's changes into the state as soon as it has
  * them, so a signal handled while a device call was under way is never written over.
  */
-import type { AuditEntry, CheckFailure, CheckResult, Observation } from './check';
+import { driftedAspects, wantedAspects, type AspectSpecs, type AspectValue, type WantedAspect } from './aspects';
+import type { AspectState, AuditEntry, CheckFailure, CheckResult, Observation } from './check';
 import { desiredPower, isInEffect, type Maintenance, type Override } from './desired-state';
 import { DEVICE_BUSY } from './device-failures';
-import type { MachineSchedule, ObservedPower, Power } from './types';
+import { sceneAt } from './schedule';
+import type { MachineSpec, ObservedPower, Power } from './types';
 
 /** The part of a machine's state (workflows/machine/machine-state.ts) a tick decides on. */
 export interface TickState {
@@ -15,6 +17,8 @@ export interface TickState {
   maintenance?: Maintenance;
   consecutiveFailures: number;
   commandsSent: number;
+  /** What was last read and corrected of each aspect; absent until a first reading. */
+  aspects?: Record<string, AspectState>;
 }
 
 /** The fields of the machine's state a step writes; every other field keeps its value. */
@@ -23,26 +27,39 @@ export type TickChanges = Partial<TickState & { lastObservation: Observation }>;
 /** When the tick began and the power it wants: the same for every step of the tick. */
 export type TickStart = Pick<CheckResult, 'atMs' | 'desired'>;
 
-export type ProbeReading = Pick<Observation, 'power' | 'detail'>;
+export type ProbeReading = Pick<Observation, 'power' | 'detail'> & {
+  /** The wanted aspects, read once the device is on. */
+  aspects?: Record<string, AspectValue>;
+};
 
 export interface TickOpening {
   tick: TickStart;
+  /** The aspects to read and correct this tick: none unless the machine should be on. */
+  wanted: Record<string, WantedAspect>;
   changes: TickChanges;
   audit: AuditEntry[];
   /** The tick's result when it must leave the device alone (maintenance); absent when it probes. */
   skipped?: CheckResult;
 }
 
+export interface AspectCorrection {
+  aspect: string;
+  value: AspectValue;
+}
+
 /** A step after a device call. */
 export interface TickStep {
   changes: TickChanges;
-  /** How the tick ends; with a command, how it ends once the command is sent. */
+  /** How the tick ends; with a command or corrections, how it ends once they are sent. */
   check: CheckResult;
   command?: Power;
+  /** Aspects to set, one command each, once the device is on as it should be. */
+  corrections?: AspectCorrection[];
 }
 
 /** Before the probe: an override or maintenance that has ended is cleared, with an audit entry each. */
-export function openTick(schedule: MachineSchedule, state: TickState, now: number): TickOpening {
+export function openTick(spec: Pick<MachineSpec, 'schedule' | 'aspects'>, state: TickState, now: number): TickOpening {
+  const { schedule } = spec;
   const changes: TickChanges = {};
   const audit: AuditEntry[] = [];
   const system = { by: 'schedule', reason: 'expired' };
@@ -54,22 +71,49 @@ export function openTick(schedule: MachineSchedule, state: TickState, now: numbe
     changes.maintenance = undefined;
     audit.push({ atMs: now, action: 'maintenance expired', ...system });
   }
-  const tick = { atMs: now, desired: desiredPower(schedule, state.override, now).power };
-  if (!isInEffect(state.maintenance, now)) return { tick, changes, audit };
-  return { tick, changes, audit, skipped: { ...tick, outcome: 'maintenance' } };
+  const override = isInEffect(state.override, now) ? state.override : undefined;
+  const tick = { atMs: now, desired: desiredPower(schedule, override, now).power };
+  const wanted = spec.aspects && tick.desired === 'on' ? wantedAspects(spec.aspects, sceneAt(schedule, now), override) : {};
+  if (!isInEffect(state.maintenance, now)) return { tick, wanted, changes, audit };
+  return { tick, wanted, changes, audit, skipped: { ...tick, outcome: 'maintenance' } };
 }
 
-/** The device answered: its failures are over, and it gets a command unless it is where it should be or on its way. */
-export function probeAnswered(state: TickState, tick: TickStart, reading: ProbeReading, readAtMs: number): TickStep {
+/**
+ * The device answered: its failures are over, and it gets a power command unless it is where it
+ * should be or on its way; once it is on as it should be, each wanted aspect it reads otherwise
+ * gets a correction.
+ */
+export function probeAnswered(state: TickState, tick: TickStart, reading: ProbeReading, readAtMs: number, aspects: AspectSpecs = {}, wanted: Record<string, WantedAspect> = {}): TickStep {
   const lastObservation = { power: reading.power, detail: reading.detail, atMs: readAtMs };
   const checked = { ...tick, observed: reading.power };
+  const observed = reading.aspects === undefined ? {} : { aspects: observedAspects(state, reading.aspects, readAtMs) };
   const decision = decide(tick.desired, reading.power);
-  if (decision !== 'command') return { changes: { lastObservation, consecutiveFailures: 0 }, check: { ...checked, outcome: decision } };
+  if (decision === 'command') {
+    return {
+      changes: { lastObservation, consecutiveFailures: 0, commandsSent: state.commandsSent + 1, ...observed },
+      check: { ...checked, outcome: 'commanded' },
+      command: tick.desired,
+    };
+  }
+  const corrections = decision === 'in-sync' && reading.aspects ? driftedAspects(aspects, wanted, reading.aspects) : [];
+  if (corrections.length === 0) return { changes: { lastObservation, consecutiveFailures: 0, ...observed }, check: { ...checked, outcome: decision } };
   return {
-    changes: { lastObservation, consecutiveFailures: 0, commandsSent: state.commandsSent + 1 },
-    check: { ...checked, outcome: 'commanded' },
-    command: tick.desired,
+    changes: { lastObservation, consecutiveFailures: 0, commandsSent: state.commandsSent + corrections.length, ...observed },
+    check: { ...checked, outcome: 'commanded', corrected: corrections.map(({ name }) => name) },
+    corrections: corrections.map(({ name, value }) => ({ aspect: name, value })),
   };
+}
+
+/** A correction was sent and acknowledged. */
+export function aspectCorrected(state: TickState, correction: AspectCorrection, atMs: number): TickChanges {
+  const previous = state.aspects?.[correction.aspect] ?? {};
+  return { aspects: { ...state.aspects, [correction.aspect]: { ...previous, lastCorrection: { value: correction.value, atMs } } } };
+}
+
+function observedAspects(state: TickState, read: Record<string, AspectValue>, atMs: number): Record<string, AspectState> {
+  const aspects = { ...state.aspects };
+  for (const [name, value] of Object.entries(read)) aspects[name] = { ...aspects[name], observed: value, observedAtMs: atMs };
+  return aspects;
 }
 
 export function probeFailed(state: TickState, tick: TickStart, failure: CheckFailure): TickStep {

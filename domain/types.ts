@@ -4,6 +4,7 @@
  * specs are their families' (activities/drivers/<type>/spec.ts).
  */
 import type { DriverSpec } from '../activities/drivers/specs';
+import type { MachineAspects } from './aspects';
 
 export type Power = 'on' | 'off';
 
@@ -35,6 +36,8 @@ export interface MachineSchedule {
   leadMs: number;
   /** Switch off this long after a window closes. */
   lagMs: number;
+  /** The scene each window names, by the window as written; absent when no window names one. */
+  windowScenes?: Record<TimeWindow, string>;
 }
 
 /** What an activity needs to reach a machine. */
@@ -54,4 +57,8 @@ export interface MachineSpec extends MachineTarget {
   tickMs: number;
   /** Consecutive failed checks after which the machine counts as failing. */
   failingAfter: number;
+  /** What the venue wants of the machine's aspects beside power; absent when it names none. */
+  aspects?: MachineAspects;
+  /** How often the machine's telemetry is read; absent for a driver family that has none. */
+  telemetryIntervalMs?: number;
 }

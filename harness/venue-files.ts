@@ -48,7 +48,16 @@ export interface VenueFileOptions {
   devices: SimulatedDeviceAddress[];
   /** Group of each machine; defaults to its device kind. */
   groupOf?: (device: SimulatedDeviceAddress) => string;
+  /**
+   * Every machine (HTTP players only) also declares two aspects, volume and playlist, read from the
+   * same status request as its power and wanted as the simulator starts them: a healthy check with
+   * aspects is still one request and no command.
+   */
+  withAspects?: boolean;
 }
+
+/** The values the simulator's HTTP player starts with (simulator/config.ts). */
+const PLAYER_ASPECTS = { volume: 50, playlist: 'default' };
 
 export function venueFileFor(options: VenueFileOptions): string {
   const groupOf = options.groupOf ?? ((device: SimulatedDeviceAddress) => device.kind);
@@ -64,7 +73,8 @@ export function venueFileFor(options: VenueFileOptions): string {
       name: `${device.kind} ${device.id}`,
       group: groupOf(device),
       address: device.host,
-      driver: driverFor(device, timeouts),
+      driver: driverFor(device, timeouts, options.withAspects === true),
+      ...(options.withAspects && { aspects: PLAYER_ASPECTS }),
     })),
   };
   return toYaml(venue);
@@ -75,10 +85,36 @@ export function toYaml(document: unknown): string {
   return stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-function driverFor(device: SimulatedDeviceAddress, timeouts: VenueTimeouts): Record<string, unknown> {
+function driverFor(device: SimulatedDeviceAddress, timeouts: VenueTimeouts, withAspects: boolean): Record<string, unknown> {
   const kind = SIMULATED_KINDS[device.kind as DeviceKind];
   if (!kind) throw new Error(`no venue driver for simulated device kind ${device.kind}`);
-  return kind.driver(device, timeouts);
+  if (!withAspects) return kind.driver(device, timeouts);
+  if (device.kind !== 'http') throw new Error(`aspects are only declared for http devices, not ${device.kind} ${device.id}`);
+  return playerWithAspects(kind.driver(device, timeouts));
+}
+
+function playerWithAspects(driver: Record<string, unknown>): Record<string, unknown> {
+  const status = { method: 'GET', path: '/api/v1/status' };
+  const json = { 'content-type': 'application/json' };
+  return {
+    ...driver,
+    probe: { ...(driver.probe as Record<string, unknown>), ...status },
+    aspects: {
+      volume: {
+        type: 'number',
+        min: 0,
+        max: 100,
+        tolerance: 2,
+        read: { ...status, read: { json: 'volume' } },
+        set: { method: 'PUT', path: '/api/v1/volume', headers: json, body: '{"volume":{value}}' },
+      },
+      playlist: {
+        type: 'text',
+        read: { ...status, read: { json: 'playlist' } },
+        set: { method: 'PUT', path: '/api/v1/playlist', headers: json, body: '{"playlist":"{value}"}' },
+      },
+    },
+  };
 }
 
 type VenueTimeouts = { connect: string; response: string };

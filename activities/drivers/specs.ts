@@ -4,6 +4,7 @@
  * one line in the table here, and one line each in schemas.ts (the venue file) and index.ts (the
  * clients); docs/drivers.md.
  */
+import type { AspectSpecs } from '../../domain/aspects';
 import { httpFamily, type HttpDriverSpec } from './http/spec';
 import { pjlinkFamily, type PjlinkDriverSpec } from './pjlink/spec';
 import type { DriverFamilySpec, SecretRef } from './shared/spec';
@@ -27,9 +28,22 @@ function familyOf(driver: DriverSpec): DriverFamilySpec<DriverSpec> {
   return families[driver.type] as DriverFamilySpec<DriverSpec>;
 }
 
-/** The longest one call of this driver may take when every step uses its full deadline. */
-export function deviceCallDeadlineMs(driver: DriverSpec): number {
-  return familyOf(driver).deadlineMs(driver);
+/**
+ * The longest one call of this driver may take when every step uses its full deadline: a command,
+ * or a probe that also reads the named aspects.
+ */
+export function deviceCallDeadlineMs(driver: DriverSpec, aspectReads: readonly string[] = []): number {
+  return familyOf(driver).deadlineMs(driver, aspectReads);
+}
+
+/** The aspects beside power the device has; empty for a family that has none. */
+export function driverAspects(driver: DriverSpec): AspectSpecs {
+  return familyOf(driver).aspects(driver);
+}
+
+/** The longest a telemetry read may take; undefined for a family that reads no telemetry. */
+export function telemetryDeadlineMs(driver: DriverSpec): number | undefined {
+  return familyOf(driver).telemetryDeadlineMs?.(driver);
 }
 
 /** Names the driver's family in activity summaries, e.g. `PJLink`. */

@@ -18,7 +18,7 @@ export function bulkRoutes(ctx: ApiContext, guards: AccessGuards): Router {
   const router = Router();
   for (const operation of GROUP_CHANGES) {
     route(router, guards, operation, async ({ path: { group }, query: { wait }, body }, res) => {
-      const cmd = operation.change.toCommand(body);
+      const cmd = operation.change.toCommand(body, ctx.venue);
       const venue = configuredVenue(ctx, 'know the machines of a group');
       const members = venue.machines.filter((spec) => spec.group === group).map((spec) => spec.id);
       if (members.length === 0) {
@@ -29,7 +29,7 @@ export function bulkRoutes(ctx: ApiContext, guards: AccessGuards): Router {
   }
   for (const operation of VENUE_CHANGES) {
     route(router, guards, operation, async ({ query: { wait }, body }, res) => {
-      const cmd = operation.change.toCommand(body);
+      const cmd = operation.change.toCommand(body, ctx.venue);
       const venue = configuredVenue(ctx, 'know the machines of the venue');
       res.json({ results: await sendToAll(ctx, venue.machines.map((spec) => spec.id), cmd, wait) });
     });

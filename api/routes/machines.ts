@@ -37,7 +37,7 @@ export function machineRoutes(ctx: ApiContext, guards: AccessGuards): Router {
 
   for (const operation of MACHINE_CHANGES) {
     route(router, guards, operation, async ({ path: { id }, query: { wait }, body }, res) => {
-      const delivery = await deliver(ctx, id, operation.change.toCommand(body));
+      const delivery = await deliver(ctx, id, operation.change.toCommand(body, ctx.venue));
       const applied = wait ? (await waitUntilApplied(ctx, [delivery], wait)).get(delivery.requestId) : undefined;
       if (applied) {
         res.status(200).json({ requestId: delivery.requestId, status: 'applied', machine: applied });

@@ -39,6 +39,7 @@ export interface ScaleReport {
     ticksPerRun: number;
     workerOptions?: Record<string, unknown>;
     workerEnv?: Record<string, string>;
+    withAspects: boolean;
   };
   host: { cpus: number; memoryMb: number; node: string; loadAverageAtStart: number[] };
   lateness: LoopFigures['lateness'];
@@ -87,6 +88,7 @@ export function buildReport(options: ScaleOptions, run: ScaleRun, startedAt: Dat
       ticksPerRun: options.ticksPerRun ?? DEFAULT_TICKS_PER_RUN,
       workerOptions: options.workerOptions,
       workerEnv: options.workerEnv,
+      withAspects: options.withAspects === true,
     },
     host,
     lateness: ours.lateness,

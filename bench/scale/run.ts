@@ -32,6 +32,8 @@ export interface ScaleOptions {
   historySample?: number;
   workerOptions?: Record<string, unknown>;
   workerEnv?: Record<string, string>;
+  /** Every machine also declares two aspects (volume, playlist) read in its probe's one request. */
+  withAspects?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,7 +50,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleRun> {
   try {
     log(`starting ${options.machines} simulated devices`);
     devices = await startDevices(machineIds(options.machines), workDir);
-    const venue = await writeBenchVenue(workDir, devices.addresses, options.tickMs);
+    const venue = await writeBenchVenue(workDir, devices.addresses, options.tickMs, options.withAspects === true);
     const run: Partial<Record<LoopName, LoopFigures>> = {};
     const failures: ScaleRun['failures'] = {};
     for (const loop of orderedLoops(options.loops)) {

@@ -20,7 +20,7 @@ export interface BenchVenue {
   config: VenueConfig;
 }
 
-export async function writeBenchVenue(dir: string, devices: SimulatedDeviceAddress[], tickMs: number): Promise<BenchVenue> {
+export async function writeBenchVenue(dir: string, devices: SimulatedDeviceAddress[], tickMs: number, withAspects: boolean): Promise<BenchVenue> {
   const file = path.join(dir, `venue-${devices.length}.yaml`);
   const text = venueFileFor({
     name: `Scale benchmark, ${devices.length} machines`,
@@ -29,6 +29,7 @@ export async function writeBenchVenue(dir: string, devices: SimulatedDeviceAddre
     timeouts: { connectMs: 2_000, responseMs: 3_000 },
     devices,
     groupOf: () => 'players',
+    withAspects,
   });
   await writeFile(file, text);
   return { file, config: loadVenueConfig(file, {}) };

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accepted, bulkResults, type MachineOutcome } from '../../api/response-schemas';
+import { accepted, applied, bulkResults, type MachineOutcome } from '../../api/response-schemas';
 import type { MachineStatus } from '../../workflows/machine/contract';
 import { startSimulator, type Simulator } from '../../simulator';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
@@ -39,6 +39,7 @@ beforeAll(async () => {
       { id: 'api-ctl-override', kind: 'pjlink', initialPower: 'off', ...quick },
       { id: 'api-ctl-clear', kind: 'pjlink', initialPower: 'off', ...quick },
       { id: 'api-ctl-maintenance', kind: 'pjlink', initialPower: 'on', ...quick },
+      { id: 'api-ctl-scene', kind: 'pjlink', initialPower: 'on', ...quick, inputs: ['31', '32'], initialInput: '31' },
       ...[...FOYER, LOBBY].map((id) => ({ id, kind: 'pjlink' as const, initialPower: 'off' as const, ...quick })),
     ],
   });
@@ -68,6 +69,35 @@ function powerOnCommands(id: string): number {
 }
 
 describe('operator API against a real worker and simulated projectors', () => {
+  it('when an override names a scene, then the projector takes its input and the status says where it comes from; an unknown scene is a 400 naming the field', async () => {
+    const id = 'api-ctl-scene';
+    const device = simulator.device(id);
+    const driver = { ...pjlinkDriver(device.port), inputs: { HDMI1: '31', HDMI2: '32' } };
+    const spec = machine(id, driver, { schedule: ALWAYS_ON, aspects: { base: { input: 'HDMI1' }, scenes: { laptop: { input: 'HDMI2' } } } });
+    await fleet.start([spec]);
+    await waitFor(`a first check of ${id}`, async () => (await worker.status(id)).lastCheck);
+    const venueApi = await startApi({ client: worker.client, taskQueue: worker.taskQueue, venue: venueOf([spec]) });
+    stopAfterTest.push(venueApi);
+
+    const unknown = await venueApi.call('POST', `/machines/${id}/override`, { json: { scene: 'gala', reason: 'test' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ field: 'scene' });
+    expect(unknown.body.error.message).toContain('declared scenes: laptop');
+
+    const response = await venueApi.call<Applied>('POST', `/machines/${id}/override?wait=5s`, { json: { scene: 'laptop', until: '1h', reason: 'guest laptop', by: 'technician' } });
+    expect(response.status).toBe(200);
+    expectDocumented(applied, response.body);
+    expect(response.body.machine.override).toMatchObject({ scene: 'laptop', by: 'technician' });
+    await waitFor('the projector on the laptop input', () => device.input === '32', 5000);
+    const status = await waitFor('the status to show the scene', async () => {
+      const s = await worker.status(id);
+      return s.aspects[0]?.observed === 'HDMI2' && s;
+    });
+    expect(status.aspects[0]).toMatchObject({ name: 'input', wanted: 'HDMI2', source: 'override', scene: 'laptop', inWantedState: true });
+    expect(status.audit.map((entry) => entry.action)).toContain('override scene laptop until ' + new Date(status.override!.untilMs!).toISOString());
+  });
+
+
   it('when an override is posted for a machine the schedule wants off, then the device is on within one tick and off again once it expires', async () => {
     const id = 'api-ctl-override';
     const device = simulator.device(id);

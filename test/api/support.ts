@@ -66,7 +66,8 @@ export function expectDocumented(schema: z.ZodType, body: unknown): void {
 export function venueOf(machines: MachineSpec[]): VenueConfig {
   const [first] = machines;
   if (!first) throw new Error('a venue has at least one machine');
-  return { file: 'test venue', venue: { name: 'Test venue', timezone: first.schedule.timezone }, tickMs: first.tickMs, machines };
+  const scenes = [...new Set(machines.flatMap((spec) => Object.keys(spec.aspects?.scenes ?? {})))];
+  return { file: 'test venue', venue: { name: 'Test venue', timezone: first.schedule.timezone }, tickMs: first.tickMs, scenes, machines };
 }
 
 export function call<T>(url: string, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aspectCorrected,
   commandFailed,
   openTick,
   probeAnswered,
@@ -32,7 +33,7 @@ describe('before the probe', () => {
   it('when an override has expired, then it is cleared, audited as expired by the schedule, and the schedule decides again', () => {
     const state = { ...healthy, override: { ...operator, power: 'on' as const, untilMs: NOW } };
 
-    const opening = openTick(ALWAYS_OFF, state, NOW);
+    const opening = openTick({ schedule: ALWAYS_OFF }, state, NOW);
 
     expect(after(state, opening.changes).override).toBeUndefined();
     expect(opening.audit).toEqual([{ action: 'override expired', ...expiredBySchedule }]);
@@ -43,7 +44,7 @@ describe('before the probe', () => {
   it('when an override is still in effect, then it stays, nothing is audited and it decides the power', () => {
     const state = { ...healthy, override: { ...operator, power: 'on' as const, untilMs: NOW + 1 } };
 
-    const opening = openTick(ALWAYS_OFF, state, NOW);
+    const opening = openTick({ schedule: ALWAYS_OFF }, state, NOW);
 
     expect(opening.changes).toStrictEqual({});
     expect(opening.audit).toEqual([]);
@@ -53,7 +54,7 @@ describe('before the probe', () => {
   it('when maintenance has expired, then it is cleared, audited as expired by the schedule, and the tick probes', () => {
     const state = { ...healthy, maintenance: { ...operator, untilMs: NOW - 1 } };
 
-    const opening = openTick(ALWAYS_ON, state, NOW);
+    const opening = openTick({ schedule: ALWAYS_ON }, state, NOW);
 
     expect(after(state, opening.changes).maintenance).toBeUndefined();
     expect(opening.audit).toEqual([{ action: 'maintenance expired', ...expiredBySchedule }]);
@@ -63,7 +64,7 @@ describe('before the probe', () => {
   it('when both have expired, then both are cleared and audited, the override first', () => {
     const state = { ...healthy, override: { ...operator, power: 'off' as const, untilMs: NOW }, maintenance: { ...operator, untilMs: NOW } };
 
-    const opening = openTick(ALWAYS_ON, state, NOW);
+    const opening = openTick({ schedule: ALWAYS_ON }, state, NOW);
 
     expect(opening.changes).toStrictEqual({ override: undefined, maintenance: undefined });
     expect(opening.audit.map((entry) => entry.action)).toEqual(['override expired', 'maintenance expired']);
@@ -71,7 +72,7 @@ describe('before the probe', () => {
 
   it('when the machine is in maintenance, then the tick ends without a probe and says so', () => {
     for (const maintenance of [{ ...operator, untilMs: NOW + 1 }, { ...operator }]) {
-      const opening = openTick(ALWAYS_ON, { ...healthy, maintenance }, NOW);
+      const opening = openTick({ schedule: ALWAYS_ON }, { ...healthy, maintenance }, NOW);
 
       expect(opening.changes).toStrictEqual({});
       expect(opening.audit).toEqual([]);
@@ -153,5 +154,74 @@ describe('after the command', () => {
     expect(step.check).toEqual({ atMs: NOW, desired: 'on', observed: 'off', outcome: 'failed', failure: refused });
     expect(step.changes).toStrictEqual({ consecutiveFailures: 1 });
     expect(step.command).toBeUndefined();
+  });
+});
+
+describe('aspects beside power', () => {
+  const projectorAspects = { input: { kind: 'text' as const, values: ['HDMI1', 'HDMI2'] }, mute: { kind: 'boolean' as const } };
+  const aspects = { base: { input: 'HDMI1', mute: false }, scenes: { evening: { input: 'HDMI2' } } };
+  const eveningSchedule = { ...ALWAYS_ON, windowScenes: { '00:00-24:00': 'evening' } };
+
+  it('when the machine should be on, then the tick wants its aspects, the window scene over its own values', () => {
+    expect(openTick({ schedule: ALWAYS_ON, aspects }, healthy, NOW).wanted).toEqual({
+      input: { value: 'HDMI1', source: 'machine' },
+      mute: { value: false, source: 'machine' },
+    });
+    expect(openTick({ schedule: eveningSchedule, aspects }, healthy, NOW).wanted.input).toEqual({ value: 'HDMI2', source: 'scene', scene: 'evening' });
+  });
+
+  it('when the machine should be off, then the tick wants no aspect: they are left alone', () => {
+    expect(openTick({ schedule: ALWAYS_OFF, aspects }, healthy, NOW).wanted).toEqual({});
+  });
+
+  it('when an override names a scene and an aspect, then they win over the schedule, the single aspect over the scene', () => {
+    const override = { ...operator, scene: 'evening', aspects: { mute: true } };
+    const wanted = openTick({ schedule: ALWAYS_ON, aspects }, { ...healthy, override }, NOW).wanted;
+    expect(wanted).toEqual({ input: { value: 'HDMI2', source: 'override', scene: 'evening' }, mute: { value: true, source: 'override' } });
+  });
+
+  it('when an on device reads a wrong input, then that aspect alone is corrected and the reading is kept', () => {
+    const wanted = openTick({ schedule: ALWAYS_ON, aspects }, healthy, NOW).wanted;
+    const step = probeAnswered(healthy, wantsOn, { power: 'on', detail: '%1POWR=1', aspects: { input: 'HDMI2', mute: false } }, READ_AT, projectorAspects, wanted);
+
+    expect(step.corrections).toEqual([{ aspect: 'input', value: 'HDMI1' }]);
+    expect(step.command).toBeUndefined();
+    expect(step.check).toMatchObject({ outcome: 'commanded', corrected: ['input'] });
+    expect(step.changes.aspects).toEqual({ input: { observed: 'HDMI2', observedAtMs: READ_AT }, mute: { observed: false, observedAtMs: READ_AT } });
+    expect(step.changes.commandsSent).toBe(5);
+  });
+
+  it('when a device is warming up, then nothing is corrected even with aspects wanted', () => {
+    const wanted = openTick({ schedule: ALWAYS_ON, aspects }, healthy, NOW).wanted;
+    const step = probeAnswered(healthy, wantsOn, { power: 'warming', detail: '%1POWR=3' }, READ_AT, projectorAspects, wanted);
+
+    expect(step.corrections).toBeUndefined();
+    expect(step.check.outcome).toBe('transitional');
+  });
+
+  it('when the power is wrong, then power is commanded first and aspects wait for a later tick', () => {
+    const wanted = openTick({ schedule: ALWAYS_ON, aspects }, healthy, NOW).wanted;
+    const step = probeAnswered(healthy, wantsOn, { power: 'off', detail: '%1POWR=0' }, READ_AT, projectorAspects, wanted);
+
+    expect(step.command).toBe('on');
+    expect(step.corrections).toBeUndefined();
+  });
+
+  it('when a volume reads within its tolerance, then it is left alone; outside it, it is corrected', () => {
+    const amplifier = { volume: { kind: 'number' as const, min: 0, max: 100, tolerance: 2 } };
+    const wanted = { volume: { value: 60, source: 'machine' as const } };
+    const within = probeAnswered(healthy, wantsOn, { power: 'on', detail: 'POWER ON', aspects: { volume: 58 } }, READ_AT, amplifier, wanted);
+    const outside = probeAnswered(healthy, wantsOn, { power: 'on', detail: 'POWER ON', aspects: { volume: 57 } }, READ_AT, amplifier, wanted);
+
+    expect(within.corrections).toBeUndefined();
+    expect(within.check.outcome).toBe('in-sync');
+    expect(outside.corrections).toEqual([{ aspect: 'volume', value: 60 }]);
+  });
+
+  it('when a correction is acknowledged, then it is recorded beside the last reading', () => {
+    const state = { ...healthy, aspects: { input: { observed: 'HDMI2', observedAtMs: READ_AT } } };
+    expect(aspectCorrected(state, { aspect: 'input', value: 'HDMI1' }, READ_AT + 100)).toEqual({
+      aspects: { input: { observed: 'HDMI2', observedAtMs: READ_AT, lastCorrection: { value: 'HDMI1', atMs: READ_AT + 100 } } },
+    });
   });
 });

@@ -3,7 +3,7 @@
  * device-call bounds (domain/deadline.ts) rather than guessed. Each is an upper bound that holds on
  * a busy machine: the checks run to their full timeouts, plus an allowance for scheduling.
  */
-import { failedProbeBoundMs } from '../../domain/deadline';
+import { deviceCallTimeoutMs, failedProbeBoundMs } from '../../domain/deadline';
 import type { MachineSpec } from '../../domain/types';
 
 /** Task dispatch, timers and a CPU shared with other test files. */
@@ -17,4 +17,9 @@ export function failedChecksWithinMs(spec: Pick<MachineSpec, 'tickMs' | 'driver'
 /** Until a machine whose device fails from the start is reported failing (`failingAfter` failed checks). */
 export function failingWithinMs(spec: Pick<MachineSpec, 'tickMs' | 'driver' | 'failingAfter'>): number {
   return failedChecksWithinMs(spec, spec.failingAfter);
+}
+
+/** Until a device a healthy machine reads wrong is set right: the next slot, then its probe and one command, each at its bound. */
+export function correctedWithinMs(spec: Pick<MachineSpec, 'tickMs' | 'driver'>): number {
+  return spec.tickMs + 2 * deviceCallTimeoutMs(spec.driver, ['input', 'mute', 'volume']) + SCHEDULING_ALLOWANCE_MS;
 }

@@ -5,7 +5,9 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { AuditEntry, CheckResult, Observation } from '../../domain/check';
+import type { AspectValue, AspectValues, WantedSource } from '../../domain/aspects';
+import type { AuditEntry, CheckFailure, CheckResult, Observation } from '../../domain/check';
+import type { Telemetry } from '../../domain/telemetry';
 import type { DesiredPower as DesiredState, Maintenance, Override } from '../../domain/desired-state';
 import type { MachineSpec, ObservedPower as ReportedPower, Power } from '../../domain/types';
 import type { MachineState } from './machine-state';
@@ -62,8 +64,11 @@ export interface Actor {
   /** Set by the API so a caller can see in the audit trail that its request was applied. */
   requestId?: string;
 }
+/** Forces power, a scene of the venue, single aspects, or any of them together; at least one. */
 export interface OverrideRequest extends Actor {
-  power: Power;
+  power?: Power;
+  scene?: string;
+  aspects?: AspectValues;
   untilMs?: number;
 }
 export interface MaintenanceRequest extends Actor {
@@ -99,6 +104,22 @@ export const REPORTED_POWER_VALUES = ['on', 'off', 'warming', 'cooling'] as cons
 /** What a device last reported, or unknown before its first answer. */
 export const OBSERVED_VALUES = [...REPORTED_POWER_VALUES, 'unknown'] as const;
 export const DESIRED_SOURCE_VALUES = ['schedule', 'override'] as const satisfies readonly DesiredState['source'][];
+/** Where an aspect's wanted value comes from: the machine's (or its group's) own values, the schedule window's scene, an override. */
+export const WANTED_SOURCE_VALUES = ['machine', 'scene', 'override'] as const satisfies readonly WantedSource[];
+
+export interface AspectStatus {
+  name: string;
+  /** Absent while the machine should be off: its aspects are then left alone. */
+  wanted?: AspectValue;
+  source?: WantedSource;
+  /** The scene the wanted value comes from, when it comes from one. */
+  scene?: string;
+  observed?: AspectValue;
+  observedAtMs?: number;
+  /** Whether the last reading is the wanted value (within the aspect's tolerance); absent when nothing is wanted or read. */
+  inWantedState?: boolean;
+  lastCorrection?: { value: AspectValue; atMs: number };
+}
 
 export interface MachineStatus {
   id: string;
@@ -119,6 +140,10 @@ export interface MachineStatus {
   missedTicks: number;
   nextTickMs: number;
   nextScheduleChangeMs?: number;
+  /** Every aspect the venue can want of this machine, in name order. */
+  aspects: AspectStatus[];
+  telemetry?: Telemetry;
+  telemetryFailure?: CheckFailure & { atMs: number };
   audit: AuditEntry[];
 }
 export const statusQuery = defineQuery<MachineStatus>('status');
@@ -144,6 +169,13 @@ export const ObservedPower = defineSearchAttributeKey('ObservedPower', SearchAtt
 export const MachineHealth = defineSearchAttributeKey('MachineHealth', SearchAttributeType.KEYWORD);
 /** One of MODE_VALUES. */
 export const ControlMode = defineSearchAttributeKey('ControlMode', SearchAttributeType.KEYWORD);
+/**
+ * One of IN_WANTED_STATE_VALUES: whether every aspect the machine should have is as wanted (or
+ * was just corrected). Set only on machines that have aspects; one attribute rather than one per
+ * aspect, since a PostgreSQL visibility store allows ten Keyword attributes per namespace.
+ */
+export const AspectsInWantedState = defineSearchAttributeKey('AspectsInWantedState', SearchAttributeType.KEYWORD);
+export const IN_WANTED_STATE_VALUES = ['yes', 'no'] as const;
 
 export const machineSearchAttributes = [
   MachineId,
@@ -152,6 +184,7 @@ export const machineSearchAttributes = [
   ObservedPower,
   MachineHealth,
   ControlMode,
+  AspectsInWantedState,
 ] as const;
 
 /** The series each machine workflow records on its worker's Prometheus endpoint (workflows/machine/machine-metrics.ts). */

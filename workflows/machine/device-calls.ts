@@ -1,5 +1,6 @@
 /**
- * The two device calls of a tick, probe and command, as activities, and how their failures read.
+ * The device calls of a tick (probe, power command, aspect corrections, telemetry) as activities,
+ * and how their failures read.
  * The probe's patch markers decide which path a replayed run takes: their names and the order
  * they are checked in are part of every recorded history.
  */
@@ -16,7 +17,8 @@ import {
 import type { Activities } from '../../activities';
 import type { PowerReading } from '../../activities/drivers';
 import { driverLabel } from '../../activities/drivers/specs';
-import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs } from '../../domain/deadline';
+import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs, telemetryTimeoutMs } from '../../domain/deadline';
+import type { AspectCorrection } from '../../domain/tick-decision';
 import { nonRetryableDeviceErrors } from '../../domain/device-failures';
 import type { MachineSpec, MachineTarget, Power } from '../../domain/types';
 import type { CheckFailure } from '../../domain/check';
@@ -32,18 +34,21 @@ const PROBE_PATH_BY_LAST_RESULT = 'probe-path-by-last-result';
  * a failing device call is then an activity task in history, red in the Web UI with its message,
  * and the workflow task is not held while the device hangs (queries and signals are answered).
  */
-export async function probe(spec: MachineSpec, state: MachineState, target: MachineTarget): Promise<PowerReading> {
+export async function probe(spec: MachineSpec, state: MachineState, target: MachineTarget, aspects: readonly string[]): Promise<PowerReading> {
   if (!patched(PROBE_PATH_BY_LAST_RESULT)) return legacyProbeActivity(spec)(target);
+  // Absent rather than empty, so a machine without aspects sends the probe it always sent.
+  const reads = aspects.length === 0 ? {} : { aspects };
   if (state.probePath !== 'activity') {
     try {
-      return await localProbeActivity(spec)(target, { withinMs: LOCAL_PROBE_LIMIT_MS });
+      return await localProbeActivity(spec, aspects)(target, { withinMs: LOCAL_PROBE_LIMIT_MS, ...reads });
     } catch (err) {
       const failure = failureOf(err, 'probe');
       log.info(`${spec.id}: local probe failed, probing again as an activity`, { failureType: failure.type, message: failure.message });
       state.probePath = 'activity';
     }
   }
-  const reading = await probeActivity(spec)(target);
+  const probeByActivity = probeActivity(spec, aspects);
+  const reading = aspects.length === 0 ? await probeByActivity(target) : await probeByActivity(target, reads);
   state.probePath = 'local';
   return reading;
 }
@@ -51,6 +56,21 @@ export async function probe(spec: MachineSpec, state: MachineState, target: Mach
 /** Commands are rare and change the device: each is a full activity, its own task in the history. */
 export function commandActivity(spec: MachineSpec, power: Power) {
   return proxyActivities<Activities>(deviceCallOptions(spec, `${driverLabel(spec.driver)} power ${power} ${spec.id}`)).setPower;
+}
+
+/** A correction is a command like a power command, named in the Web UI by what it sets, e.g. `PJLink input HDMI1 proj-03`. */
+export function correctionActivity(spec: MachineSpec, correction: AspectCorrection) {
+  const summary = `${driverLabel(spec.driver)} ${correction.aspect} ${String(correction.value)} ${spec.id}`;
+  return proxyActivities<Activities>(deviceCallOptions(spec, summary)).setAspect;
+}
+
+/** Read-only and hourly: one attempt (the next interval tries again), bounded like any device call. */
+export function telemetryActivity(spec: MachineSpec) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: telemetryTimeoutMs(spec.driver),
+    retry: { maximumAttempts: 1 },
+    summary: `${driverLabel(spec.driver)} telemetry ${spec.id}`,
+  }).readTelemetry;
 }
 
 /** Only activity failures are device trouble; anything else is a bug and must fail the workflow task. */
@@ -70,9 +90,9 @@ export function failureOf(err: unknown, step: CheckFailure['step']): CheckFailur
  * margin above it as the backstop, and at most two attempts inside the tick (the next tick tries
  * again anyway).
  */
-function deviceCallOptions(spec: MachineSpec, summary: string) {
+function deviceCallOptions(spec: MachineSpec, summary: string, aspectReads: readonly string[] = []) {
   return {
-    startToCloseTimeout: deviceCallTimeoutMs(spec.driver),
+    startToCloseTimeout: deviceCallTimeoutMs(spec.driver, aspectReads),
     retry: {
       maximumAttempts: DEVICE_CALL_ATTEMPTS,
       initialInterval: DEVICE_CALL_RETRY_INTERVAL_MS,
@@ -91,17 +111,17 @@ function deviceCallOptions(spec: MachineSpec, summary: string) {
  * LOCAL_PROBE_LIMIT_MS, so the workflow task (and any query or signal waiting behind it) is held
  * for seconds at most, even by a device that accepts and never answers.
  */
-function localProbeActivity(spec: MachineSpec) {
+function localProbeActivity(spec: MachineSpec, aspectReads: readonly string[]) {
   return proxyLocalActivities<Activities>({
-    startToCloseTimeout: localProbeTimeoutMs(spec.driver),
+    startToCloseTimeout: localProbeTimeoutMs(spec.driver, aspectReads),
     retry: { maximumAttempts: 1 },
     summary: probeSummary(spec),
   }).probePower;
 }
 
 /** The probe of a machine whose last probe failed: a regular activity with the device call's full bounds. */
-function probeActivity(spec: MachineSpec) {
-  return proxyActivities<Activities>(deviceCallOptions(spec, probeSummary(spec))).probePower;
+function probeActivity(spec: MachineSpec, aspectReads: readonly string[]) {
+  return proxyActivities<Activities>(deviceCallOptions(spec, probeSummary(spec), aspectReads)).probePower;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   statusQuery,
   type Actor,
   type MachineRetired,
+  type OverrideRequest,
 } from './contract';
 import type { InterruptiblePause } from './interruptible-pause';
 import { clearMachineHealth } from './machine-metrics';
@@ -39,9 +40,18 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause): 
     recordAudit(state, { atMs: Date.now(), action, by: actor.by, reason: actor.reason, requestId: actor.requestId });
 
   setHandler(setOverrideSignal, (request) => {
-    state.override = { power: request.power, untilMs: request.untilMs, reason: request.reason, by: request.by, atMs: Date.now() };
+    const { power, scene, aspects } = request;
+    state.override = {
+      ...(power !== undefined && { power }),
+      ...(scene !== undefined && { scene }),
+      ...(aspects !== undefined && { aspects }),
+      untilMs: request.untilMs,
+      reason: request.reason,
+      by: request.by,
+      atMs: Date.now(),
+    };
     wakeUp();
-    audit(`override ${request.power}${until(request.untilMs)}`, request);
+    audit(`override ${describeOverride(request)}${until(request.untilMs)}`, request);
   });
   setHandler(clearOverrideSignal, (actor) => {
     state.override = undefined;
@@ -76,6 +86,16 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause): 
     pause.interrupt();
   });
   setHandler(statusQuery, () => statusOf(run.spec, state, run.nextTickMs));
+}
+
+/** `on`, `scene evening`, `input=HDMI2 volume=60`, or several of them. */
+function describeOverride(request: OverrideRequest): string {
+  const parts = [
+    ...(request.power === undefined ? [] : [request.power]),
+    ...(request.scene === undefined ? [] : [`scene ${request.scene}`]),
+    ...Object.entries(request.aspects ?? {}).map(([name, value]) => `${name}=${String(value)}`),
+  ];
+  return parts.join(' ');
 }
 
 function until(untilMs: number | undefined): string {

@@ -1,5 +1,6 @@
 import type { Maintenance, Override } from '../../domain/desired-state';
-import type { AuditEntry, CheckResult, Observation } from '../../domain/check';
+import type { AspectState, AuditEntry, CheckFailure, CheckResult, Observation } from '../../domain/check';
+import type { Telemetry } from '../../domain/telemetry';
 
 /** Everything a machine's workflow remembers; carried whole across continue-as-new. */
 export interface MachineState {
@@ -20,6 +21,12 @@ export interface MachineState {
    * started before this field), by a regular activity, visible in the Web UI, while it fails.
    */
   probePath?: 'local' | 'activity';
+  /** What was last read and corrected of each aspect. */
+  aspects?: Record<string, AspectState>;
+  /** The last telemetry read that answered, the failure of a later one, and when the next is due. */
+  telemetry?: Telemetry;
+  telemetryFailure?: CheckFailure & { atMs: number };
+  nextTelemetryMs?: number;
 }
 
 export const AUDIT_LENGTH = 20;

@@ -1,21 +1,36 @@
 /** One tick: the device calls, metrics and status around the tick's decision (domain/tick-decision.ts). */
-import { log } from '@temporalio/workflow';
-import { commandFailed, openTick, probeAnswered, probeFailed, type ProbeReading, type TickStart, type TickStep } from '../../domain/tick-decision';
+import { log, patched } from '@temporalio/workflow';
+import { driverAspects } from '../../activities/drivers/specs';
+import type { WantedAspect } from '../../domain/aspects';
 import type { CheckResult } from '../../domain/check';
+import {
+  aspectCorrected,
+  commandFailed,
+  openTick,
+  probeAnswered,
+  probeFailed,
+  type ProbeReading,
+  type TickStart,
+  type TickStep,
+} from '../../domain/tick-decision';
 import type { MachineSpec, MachineTarget } from '../../domain/types';
-import { commandActivity, failureOf, probe } from './device-calls';
+import { commandActivity, correctionActivity, failureOf, probe, telemetryActivity } from './device-calls';
 import { recordCheck, recordCommand, type HealthGauges } from './machine-metrics';
 import { recordAudit, type MachineState } from './machine-state';
 import { healthOf, publish } from './status';
 
+/** Runs recorded before aspects and telemetry replay without them; a machine that has neither never asks. */
+const ASPECTS_AND_TELEMETRY = 'aspects-and-telemetry';
+
 export async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: HealthGauges): Promise<void> {
-  const opening = openTick(spec.schedule, state, Date.now());
+  const opening = openTick(spec, state, Date.now());
   Object.assign(state, opening.changes);
   for (const entry of opening.audit) recordAudit(state, entry);
   const { tick } = opening;
   try {
-    state.lastCheck = opening.skipped ?? (await check(spec, state, tick));
+    state.lastCheck = opening.skipped ?? (await check(spec, state, tick, opening.wanted));
     recordCheck(spec, state.lastCheck.outcome);
+    if (state.lastCheck.observed !== undefined) await readTelemetryWhenDue(spec, state);
   } finally {
     const health = healthOf(state, spec);
     publish(spec, state, tick.desired, health);
@@ -23,24 +38,47 @@ export async function reconcile(spec: MachineSpec, state: MachineState, healthGa
   }
 }
 
-async function check(spec: MachineSpec, state: MachineState, tick: TickStart): Promise<CheckResult> {
+async function check(spec: MachineSpec, state: MachineState, tick: TickStart, wanted: Record<string, WantedAspect>): Promise<CheckResult> {
   const target = targetOf(spec);
+  const aspectReads = Object.keys(wanted).length > 0 && patched(ASPECTS_AND_TELEMETRY) ? Object.keys(wanted).sort() : [];
   let reading: ProbeReading;
   try {
-    reading = await probe(spec, state, target);
+    reading = await probe(spec, state, target, aspectReads);
   } catch (err) {
     return applyStep(spec, state, probeFailed(state, tick, failureOf(err, 'probe')));
   }
-  const probed = probeAnswered(state, tick, reading, Date.now());
+  const probed = probeAnswered(state, tick, reading, Date.now(), driverAspects(spec.driver), wanted);
   const checked = applyStep(spec, state, probed);
-  const { command } = probed;
-  if (command === undefined) return checked;
-  recordCommand(spec, command);
+  const { command, corrections = [] } = probed;
   try {
-    await commandActivity(spec, command)(target, command);
+    if (command !== undefined) {
+      recordCommand(spec, command);
+      await commandActivity(spec, command)(target, command);
+    }
+    for (const correction of corrections) {
+      await correctionActivity(spec, correction)(target, correction.aspect, correction.value);
+      Object.assign(state, aspectCorrected(state, correction, Date.now()));
+    }
     return checked;
   } catch (err) {
     return applyStep(spec, state, commandFailed(state, checked, failureOf(err, 'command')));
+  }
+}
+
+/**
+ * Telemetry (lamp hours, error status, identity) changes slowly: it is read on its own interval,
+ * after a check the device answered, so a healthy tick in between costs nothing more. A failed
+ * read is kept for the status and tried again an interval later, never counted against health.
+ */
+async function readTelemetryWhenDue(spec: MachineSpec, state: MachineState): Promise<void> {
+  const intervalMs = spec.telemetryIntervalMs;
+  if (intervalMs === undefined || Date.now() < (state.nextTelemetryMs ?? 0) || !patched(ASPECTS_AND_TELEMETRY)) return;
+  state.nextTelemetryMs = Date.now() + intervalMs;
+  try {
+    state.telemetry = await telemetryActivity(spec)(targetOf(spec));
+    state.telemetryFailure = undefined;
+  } catch (err) {
+    state.telemetryFailure = { ...failureOf(err, 'telemetry'), atMs: Date.now() };
   }
 }
 

@@ -3,32 +3,75 @@
  * capture names the state, and plain on/off requests. Also serves the Wake-on-LAN driver's
  * HTTP probe and HTTP power-off.
  */
+import type { AspectValue, AspectValues } from '../../../domain/aspects';
 import type { Power } from '../../../domain/types';
 import { DeviceAuthError, DeviceBusyError, DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote, type DeviceError } from '../../errors';
 import { httpExchange, type HttpReply } from '../../net/http-client';
-import { compileRegex, matchState, specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
-import { httpSteps, type HttpConnectionSpec, type HttpProbeSpec, type HttpRequestSpec } from './spec';
+import { aspectValueOf, compileRegex, matchState, specOf, wireValueOf, withValue, type DeviceDriver, type DriverCall, type PowerReading } from '../shared/client';
+import { httpReadRequests, httpSteps, requestKey, type HttpConnectionSpec, type HttpDriverSpec, type HttpProbeSpec, type HttpReadSpec, type HttpRequestSpec } from './spec';
 
-export const httpDriver: PowerDriver = {
-  probe(call: DriverCall): Promise<PowerReading> {
+export const httpDriver: DeviceDriver = {
+  async probe(call: DriverCall, aspectReads: readonly string[] = []): Promise<PowerReading> {
     const spec = specOf(call.target, 'http');
-    return probeHttp(call, spec, spec.probe);
+    const probed = await send(call, spec, spec.probe);
+    const reading = powerOf(probed, spec.probe);
+    if (reading.power !== 'on' || aspectReads.length === 0) return reading;
+    return { ...reading, aspects: await readAspects(call, spec, aspectReads, probed) };
   },
 
   setPower(call: DriverCall, power: Power): Promise<{ detail: string }> {
     const spec = specOf(call.target, 'http');
     return commandHttp(call, spec, power === 'on' ? spec.on : spec.off);
   },
+
+  setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
+    const spec = specOf(call.target, 'http');
+    const declared = spec.aspects?.[aspect];
+    if (!declared) throw undeclared(call, spec, aspect);
+    const wire = wireValueOf(declared, value);
+    const { set } = declared;
+    return commandHttp(call, spec, { ...set, path: withValue(set.path, wire), ...(set.body !== undefined && { body: withValue(set.body, wire) }) });
+  },
 };
 
+/** Each aspect's value from its read request's reply; a request several aspects share is sent once. */
+async function readAspects(call: DriverCall, spec: HttpDriverSpec, aspectReads: readonly string[], probed: Answered): Promise<AspectValues> {
+  const replies = new Map<string, Answered>([[requestKey(spec.probe), probed]]);
+  for (const request of httpReadRequests(spec, aspectReads).slice(1)) replies.set(requestKey(request), await send(call, spec, request));
+  const aspects: AspectValues = {};
+  for (const name of aspectReads) {
+    const declared = spec.aspects?.[name];
+    if (!declared) throw undeclared(call, spec, name);
+    const answered = replies.get(requestKey(declared.read));
+    if (!answered) throw undeclared(call, spec, name);
+    const { reply, context } = answered;
+    const step = `read ${name}`;
+    if (reply.status < 200 || reply.status >= 300) throw statusError(context, step, reply);
+    aspects[name] = aspectValueOf(context, step, declared, readValue(context, step, declared.read.read, reply));
+  }
+  return aspects;
+}
+
+function undeclared(call: DriverCall, spec: HttpDriverSpec, aspect: string): DeviceConfigError {
+  const declared = Object.keys(spec.aspects ?? {});
+  return new DeviceCallContext(call.target, spec.baseUrl).error(
+    DeviceConfigError,
+    'select aspect',
+    `no aspect "${aspect}" is declared; declared: ${declared.length === 0 ? 'none' : declared.join(', ')}`,
+  );
+}
+
 export async function probeHttp(call: DriverCall, connection: HttpConnectionSpec, probe: HttpProbeSpec): Promise<PowerReading> {
-  const { reply, context } = await send(call, connection, probe);
+  return powerOf(await send(call, connection, probe), probe);
+}
+
+function powerOf({ reply, context }: Answered, probe: HttpProbeSpec): PowerReading {
   const step = 'read state';
   const detail = describeReply(reply);
   const statusOk = reply.status >= 200 && reply.status < 300;
   if (probe.read.from !== 'status' && !statusOk) throw statusError(context, step, reply);
 
-  const value = readValue(context, step, probe, reply);
+  const value = readValue(context, step, probe.read, reply);
   const power = matchState(probe.states, (candidate) => candidate === value);
   if (power) return { power, detail };
   if (!statusOk) throw statusError(context, step, reply);
@@ -42,11 +85,12 @@ export async function commandHttp(call: DriverCall, connection: HttpConnectionSp
   return { detail: describeReply(reply) };
 }
 
-async function send(
-  call: DriverCall,
-  connection: HttpConnectionSpec,
-  request: HttpRequestSpec,
-): Promise<{ reply: HttpReply; context: DeviceCallContext }> {
+interface Answered {
+  reply: HttpReply;
+  context: DeviceCallContext;
+}
+
+async function send(call: DriverCall, connection: HttpConnectionSpec, request: HttpRequestSpec): Promise<Answered> {
   const url = requestUrl(call, connection.baseUrl, request.path);
   const context = new DeviceCallContext(call.target, `${request.method} ${url.origin}${url.pathname}`);
   const headers: Record<string, string> = { ...request.headers };
@@ -85,8 +129,7 @@ function requestUrl(call: DriverCall, baseUrl: string, path: string): URL {
   }
 }
 
-function readValue(context: DeviceCallContext, step: string, probe: HttpProbeSpec, reply: HttpReply): string {
-  const read = probe.read;
+function readValue(context: DeviceCallContext, step: string, read: HttpReadSpec, reply: HttpReply): string {
   if (read.from === 'status') return String(reply.status);
   if (read.from === 'regex') {
     const captured = compileRegex(context, read.pattern, step).exec(reply.body)?.[1];

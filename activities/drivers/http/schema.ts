@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { baseUrlField, nonEmptyTextField, portField, regexField, secretRefField, stateValueField, strictObject } from '../../../config/fields';
 import { OMIT_INPUT } from '../../../config/issues';
-import { maxResponseBytes, stateMatchers, timeouts, toStates, toTimeouts, type DriverSchema } from '../shared/schema';
-import type { HttpDriverSpec, HttpProbeSpec, HttpRequestSpec } from './spec';
+import { declaredAspects, maxResponseBytes, stateMatchers, timeouts, toDeclaredAspects, toStates, toTimeouts, type DriverSchema } from '../shared/schema';
+import type { HttpDriverSpec, HttpProbeSpec, HttpReadRequestSpec, HttpReadSpec, HttpRequestSpec } from './spec';
 
 const httpRequestShape = {
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
@@ -31,6 +31,8 @@ const httpRead = z.union(
 
 export const httpProbe = strictObject({ ...httpRequestShape, read: httpRead, states: stateMatchers(stateValueField) });
 
+const httpAspectRead = strictObject({ ...httpRequestShape, read: httpRead });
+
 /** Where an HTTP device is reached: baseUrl, or http://<address>:<port>. */
 export const httpTargetShape = {
   port: portField.optional(),
@@ -49,7 +51,14 @@ export function withEitherPortOrBaseUrl<Target extends z.ZodType<{ port?: number
 }
 
 const entry = withEitherPortOrBaseUrl(
-  strictObject({ type: z.literal('http'), ...httpTargetShape, probe: httpProbe, on: httpRequest, off: httpRequest }),
+  strictObject({
+    type: z.literal('http'),
+    ...httpTargetShape,
+    probe: httpProbe,
+    on: httpRequest,
+    off: httpRequest,
+    aspects: declaredAspects(httpAspectRead, httpRequest),
+  }),
 );
 
 export const httpSchema: DriverSchema<typeof entry, HttpDriverSpec> = {
@@ -60,6 +69,7 @@ export const httpSchema: DriverSchema<typeof entry, HttpDriverSpec> = {
     probe: toHttpProbe(driver.probe),
     on: toHttpRequest(driver.on),
     off: toHttpRequest(driver.off),
+    ...toDeclaredAspects(driver.aspects, toHttpReadRequest, toHttpRequest),
   }),
 };
 
@@ -87,10 +97,14 @@ export function toHttpRequest(request: z.output<typeof httpRequest>): HttpReques
 }
 
 export function toHttpProbe(probe: z.output<typeof httpProbe>): HttpProbeSpec {
-  const read: HttpProbeSpec['read'] = probe.read === 'status'
-    ? { from: 'status' }
-    : 'json' in probe.read
-      ? { from: 'json', path: probe.read.json }
-      : { from: 'regex', pattern: probe.read.regex };
-  return { ...toHttpRequest(probe), read, states: toStates(probe.states) };
+  return { ...toHttpReadRequest(probe), states: toStates(probe.states) };
+}
+
+function toHttpReadRequest(request: z.output<typeof httpAspectRead>): HttpReadRequestSpec {
+  return { ...toHttpRequest(request), read: toHttpRead(request.read) };
+}
+
+function toHttpRead(read: z.output<typeof httpRead>): HttpReadSpec {
+  if (read === 'status') return { from: 'status' };
+  return 'json' in read ? { from: 'json', path: read.json } : { from: 'regex', pattern: read.regex };
 }

@@ -1,5 +1,5 @@
 /** HTTP devices (media players, PC agents): what a machine's `driver:` block becomes, and what it costs in time. */
-import { sumOfSteps, type DriverFamilySpec, type DriverTimeouts, type SecretRef, type StateMatchers } from '../shared/spec';
+import { declaredAspectSpecs, sumOfSteps, type DeclaredAspect, type DriverFamilySpec, type DriverTimeouts, type SecretRef, type StateMatchers } from '../shared/spec';
 
 export interface HttpRequestSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -9,12 +9,17 @@ export interface HttpRequestSpec {
   body?: string;
 }
 
-export interface HttpProbeSpec extends HttpRequestSpec {
-  /**
-   * Where the state is read from: the status code, a dotted JSON path in the body
-   * (`power.state`), or the first capture group of a regex over the body.
-   */
-  read: { from: 'status' } | { from: 'json'; path: string } | { from: 'regex'; pattern: string };
+/**
+ * Where a value is read from: the status code, a dotted JSON path in the body (`power.state`), or
+ * the first capture group of a regex over the body.
+ */
+export type HttpReadSpec = { from: 'status' } | { from: 'json'; path: string } | { from: 'regex'; pattern: string };
+
+export interface HttpReadRequestSpec extends HttpRequestSpec {
+  read: HttpReadSpec;
+}
+
+export interface HttpProbeSpec extends HttpReadRequestSpec {
   /** Values (status codes, JSON values as strings, or captured text) for each state. */
   states: StateMatchers;
 }
@@ -30,7 +35,11 @@ export interface HttpDriverSpec {
   probe: HttpProbeSpec;
   on: HttpRequestSpec;
   off: HttpRequestSpec;
+  aspects?: Record<string, HttpAspectSpec>;
 }
+
+/** An aspect read by its own request (requests alike are sent once per probe) and set by another. */
+export type HttpAspectSpec = DeclaredAspect<HttpReadRequestSpec, HttpRequestSpec>;
 
 /** How to reach an HTTP device, without what to ask it. */
 export type HttpConnectionSpec = Pick<HttpDriverSpec, 'baseUrl' | 'bearerToken' | 'timeouts' | 'maxResponseBytes'>;
@@ -40,8 +49,26 @@ export function httpSteps(spec: Pick<HttpConnectionSpec, 'timeouts'>) {
   return { connectMs: spec.timeouts.connectMs, responseMs: spec.timeouts.responseMs };
 }
 
+/** The requests a probe sends: the probe's, then each aspect's read request not already sent. */
+export function httpReadRequests(spec: HttpDriverSpec, aspectReads: readonly string[]): HttpRequestSpec[] {
+  const requests = [spec.probe, ...aspectReads.flatMap((name) => spec.aspects?.[name]?.read ?? [])];
+  const seen = new Set<string>();
+  return requests.filter((request) => {
+    const key = requestKey(request);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Requests with the same key get the same answer within one probe. */
+export function requestKey(request: HttpRequestSpec): string {
+  return JSON.stringify([request.method, request.path, request.headers ?? {}, request.body ?? null]);
+}
+
 export const httpFamily: DriverFamilySpec<HttpDriverSpec> = {
   label: 'HTTP',
-  deadlineMs: (spec) => sumOfSteps(httpSteps(spec)),
+  deadlineMs: (spec, aspectReads) => httpReadRequests(spec, aspectReads).length * sumOfSteps(httpSteps(spec)),
   secretRefs: (spec) => [spec.bearerToken],
+  aspects: (spec) => declaredAspectSpecs(spec.aspects),
 };

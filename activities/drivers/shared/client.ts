@@ -1,8 +1,10 @@
-/** What every family's client is and shares: the driver interface, the spec check, state matching. */
+/** What every family's client is and shares: the driver interface, the spec check, state and value matching. */
+import type { AspectSpec, AspectValue, AspectValues } from '../../../domain/aspects';
+import type { Telemetry } from '../../../domain/telemetry';
 import type { MachineTarget, ObservedPower, Power } from '../../../domain/types';
-import { DeviceCallContext, DeviceConfigError } from '../../errors';
+import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
 import type { DriverSpecOf, DriverType } from '../specs';
-import type { SecretResolver, StateMatchers } from './spec';
+import type { BooleanWords, SecretResolver, StateMatchers } from './spec';
 
 export interface DriverCall {
   target: MachineTarget;
@@ -15,11 +17,18 @@ export interface PowerReading {
   power: ObservedPower;
   /** The device's raw answer, e.g. '%1POWR=3'. */
   detail: string;
+  /** The aspects asked for, read in the same call, once the device is on (a device warming up, cooling down or off is not asked). */
+  aspects?: AspectValues;
 }
 
-export interface PowerDriver {
-  probe(call: DriverCall): Promise<PowerReading>;
+export interface DeviceDriver {
+  /** Reads power and, when the device is on, the named aspects, on one connection where the protocol has one. */
+  probe(call: DriverCall, aspectReads?: readonly string[]): Promise<PowerReading>;
   setPower(call: DriverCall, power: Power): Promise<{ detail: string }>;
+  /** Families with aspects. */
+  setAspect?(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }>;
+  /** Families that report telemetry. */
+  readTelemetry?(call: DriverCall): Promise<Omit<Telemetry, 'atMs'>>;
 }
 
 /** The target's driver spec, checked: activity inputs arrive as JSON and may not match their driver. */
@@ -48,4 +57,30 @@ export function compileRegex(context: DeviceCallContext, pattern: string, step: 
   } catch (error) {
     throw context.error(DeviceConfigError, step, `invalid regex ${JSON.stringify(pattern)}`, error);
   }
+}
+
+/** A generic driver's reading of a declared aspect as its value: a number, a boolean by the device's words, or the text. */
+export function aspectValueOf(context: DeviceCallContext, step: string, aspect: { value: AspectSpec; words?: BooleanWords }, text: string): AspectValue {
+  if (aspect.value.kind === 'number') {
+    const value = Number(text.trim());
+    if (text.trim() === '' || !Number.isFinite(value)) throw context.error(DeviceProtocolError, step, `expected a number, got ${quote(text)}`);
+    return value;
+  }
+  if (aspect.value.kind === 'boolean') {
+    const words = aspect.words ?? { true: 'true', false: 'false' };
+    if (text === words.true) return true;
+    if (text === words.false) return false;
+    throw context.error(DeviceProtocolError, step, `expected ${quote(words.true)} or ${quote(words.false)}, got ${quote(text)}`);
+  }
+  return text;
+}
+
+/** A value as a generic driver writes it into a set request's `{value}`. */
+export function wireValueOf(aspect: { value: AspectSpec; words?: BooleanWords }, value: AspectValue): string {
+  if (typeof value === 'boolean') return value ? (aspect.words?.true ?? 'true') : (aspect.words?.false ?? 'false');
+  return String(value);
+}
+
+export function withValue(template: string, wireValue: string): string {
+  return template.replaceAll('{value}', wireValue);
 }

@@ -1,7 +1,8 @@
 /** What the driver families' `driver:` blocks in the venue file share, and how each family plugs in. */
 import { z } from 'zod';
-import { durationField, positiveIntegerField, strictObject } from '../../../config/fields';
-import type { DriverTimeouts, StateMatchers } from './spec';
+import { aspectNameField, durationField, nonEmptyTextField, positiveIntegerField, strictObject } from '../../../config/fields';
+import type { AspectSpec } from '../../../domain/aspects';
+import type { DeclaredAspect, DriverTimeouts, StateMatchers } from './spec';
 
 const MAX_DEADLINE_MS = 60_000;
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -38,4 +39,41 @@ export function toStates(states: { on: string[]; off: string[]; warming?: string
     ...(states.warming && { warming: states.warming }),
     ...(states.cooling && { cooling: states.cooling }),
   };
+}
+
+/**
+ * The `aspects:` of a generic driver: per aspect its type (number with min, max and tolerance;
+ * boolean with the device's words; text, optionally limited to values), how to read it and how to
+ * set it (`{value}` in the set request is replaced by the value).
+ */
+export function declaredAspects<Read extends z.ZodType, Set extends z.ZodType>(read: Read, set: Set) {
+  const common = { read, set };
+  const finite = z.number({ error: 'expected a number' });
+  const aspect = z.discriminatedUnion('type', [
+    strictObject({ type: z.literal('number'), min: finite, max: finite, tolerance: finite.min(0).default(0), ...common }),
+    strictObject({ type: z.literal('boolean'), words: strictObject({ true: nonEmptyTextField, false: nonEmptyTextField }).optional(), ...common }),
+    strictObject({ type: z.literal('text'), values: z.array(nonEmptyTextField).min(1).optional(), ...common }),
+  ], { error: 'expected type: number, boolean or text' });
+  return z.record(aspectNameField, aspect).optional();
+}
+
+type DeclaredAspectEntry<Read, Set> =
+  | { type: 'number'; min: number; max: number; tolerance: number; read: Read; set: Set }
+  | { type: 'boolean'; words?: { true: string; false: string } | undefined; read: Read; set: Set }
+  | { type: 'text'; values?: string[] | undefined; read: Read; set: Set };
+
+export function toDeclaredAspects<ReadIn, SetIn, Read, Set>(
+  entries: Record<string, DeclaredAspectEntry<ReadIn, SetIn>> | undefined,
+  toRead: (read: ReadIn) => Read,
+  toSet: (set: SetIn) => Set,
+): { aspects?: Record<string, DeclaredAspect<Read, Set>> } {
+  if (!entries) return {};
+  const aspects = Object.fromEntries(Object.entries(entries).map(([name, entry]): [string, DeclaredAspect<Read, Set>] => {
+    const value: AspectSpec = entry.type === 'number'
+      ? { kind: 'number', min: entry.min, max: entry.max, tolerance: entry.tolerance }
+      : entry.type === 'boolean' ? { kind: 'boolean' } : { kind: 'text', ...(entry.values && { values: entry.values }) };
+    const words = entry.type === 'boolean' && entry.words ? { words: entry.words } : {};
+    return [name, { value, ...words, read: toRead(entry.read), set: toSet(entry.set) }];
+  }));
+  return { aspects };
 }

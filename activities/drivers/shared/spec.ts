@@ -3,8 +3,10 @@
  * holds a secret: credentials appear only as a `SecretRef` (a name) resolved by the worker.
  *
  * Every `spec.ts` under activities/drivers/ is workflow code (lint enforces it): the workflow reads
- * a spec's deadline for its activity timeouts and its label for activity summaries.
+ * a spec's deadline for its activity timeouts, its label for activity summaries and its aspects
+ * to compare readings with wanted values.
  */
+import type { AspectSpec, AspectSpecs } from '../../../domain/aspects';
 
 /** A credential by name; the worker resolves it from its environment or secrets file. */
 export interface SecretRef {
@@ -34,14 +36,39 @@ export interface DriverFamilySpec<Spec> {
   /** Names the family in activity summaries, e.g. `PJLink probe proj-03`. */
   label: string;
   /**
-   * The longest one device call (a probe or a power command) may take when every step uses its
-   * full deadline. The client enforces these steps; the workflow sets each activity's
-   * start-to-close timeout above the total, so the driver's own, descriptive timeout always fires
-   * before Temporal's.
+   * The longest one device call may take when every step uses its full deadline: a probe that
+   * also reads `aspectReads` aspects, or (with none) a command. The client enforces these steps;
+   * the workflow sets each activity's start-to-close timeout above the total, so the driver's
+   * own, descriptive timeout always fires before Temporal's.
    */
-  deadlineMs(spec: Spec): number;
+  deadlineMs(spec: Spec, aspectReads: readonly string[]): number;
   /** The credentials the spec names (undefined where an optional one is not set). */
   secretRefs(spec: Spec): (SecretRef | undefined)[];
+  /** The aspects beside power this device has, by name, and the values each takes. */
+  aspects(spec: Spec): AspectSpecs;
+  /** Families that read telemetry (lamp hours, error status, identity): the longest that read may take. */
+  telemetryDeadlineMs?(spec: Spec): number;
+}
+
+/** How a boolean aspect is written on the wire, e.g. `ON` and `OFF`. */
+export interface BooleanWords {
+  true: string;
+  false: string;
+}
+
+/** An aspect a generic (HTTP or TCP line) driver declares: its values, how to read it and how to set it. */
+export interface DeclaredAspect<Read, Set> {
+  value: AspectSpec;
+  /** For a boolean aspect: the device's words for true and false. */
+  words?: BooleanWords;
+  read: Read;
+  /** `{value}` in the request is replaced by the value as the device writes it. */
+  set: Set;
+}
+
+/** The value specs of declared aspects, for the family's `aspects`. */
+export function declaredAspectSpecs(aspects: Record<string, DeclaredAspect<unknown, unknown>> | undefined): AspectSpecs {
+  return Object.fromEntries(Object.entries(aspects ?? {}).map(([name, aspect]) => [name, aspect.value]));
 }
 
 /** A call whose steps run one after another may take the sum of their budgets. */

@@ -1,6 +1,7 @@
 /**
  * Line-based TCP control protocols (amplifiers, matrix switchers, Christie-style projectors):
- * one connection per call, one command line, one reply line matched by regex.
+ * one connection per call, one command line and one reply line matched by regex per exchange (a
+ * probe also reads the declared aspects it is asked for, on the same connection).
  *
  * Banner rule: many such devices greet each new connection with one or more unsolicited lines.
  * With `banner` configured (a regex of the greeting's last line) the driver waits for that line,
@@ -10,14 +11,18 @@
  * match, so a device that talks out of turn, or greets later than the window, fails loudly
  * (DeviceProtocolError quoting the line) instead of being misread.
  */
+import type { AspectValue, AspectValues } from '../../../domain/aspects';
 import type { Power } from '../../../domain/types';
 import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
 import { withLineConnection } from '../../net/line-client';
-import { compileRegex, matchState, specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
-import { tcpSteps, type TcpConnectionSpec, type TcpExchangeSpec } from './spec';
+import { aspectValueOf, compileRegex, matchState, specOf, wireValueOf, withValue, type DeviceDriver, type DriverCall, type PowerReading } from '../shared/client';
+import { tcpSteps, type TcpConnectionSpec, type TcpExchangeSpec, type TcpLineDriverSpec } from './spec';
 
-export const tcpDriver: PowerDriver = {
-  async probe(call: DriverCall): Promise<PowerReading> {
+/** One command line and its reply line on the call's connection. */
+type Ask = (command: string) => Promise<string>;
+
+export const tcpDriver: DeviceDriver = {
+  probe(call: DriverCall, aspectReads: readonly string[] = []): Promise<PowerReading> {
     const spec = specOf(call.target, 'tcp');
     const context = contextFor(call, spec);
     const patterns = new Map(
@@ -25,23 +30,53 @@ export const tcpDriver: PowerDriver = {
         .flat()
         .map((pattern: string) => [pattern, compileRegex(context, pattern, 'compile state regexes')]),
     );
-    const line = await exchangeLine(call, spec, context, spec.probe.send);
-    const power = matchState(spec.probe.states, (pattern) => patterns.get(pattern)?.test(line) === true);
-    if (power) return { power, detail: line };
-    throw context.error(DeviceProtocolError, replyStep(spec.probe.send), `reply ${quote(line)} matches no configured state`);
+    return session(call, spec, context, async (ask) => {
+      const line = await ask(spec.probe.send);
+      const power = matchState(spec.probe.states, (pattern) => patterns.get(pattern)?.test(line) === true);
+      if (!power) throw context.error(DeviceProtocolError, replyStep(spec.probe.send), `reply ${quote(line)} matches no configured state`);
+      if (power !== 'on' || aspectReads.length === 0) return { power, detail: line };
+      return { power, detail: line, aspects: await readAspects(ask, spec, context, aspectReads) };
+    });
   },
 
   setPower(call: DriverCall, power: Power): Promise<{ detail: string }> {
     const spec = specOf(call.target, 'tcp');
     return commandTcp(call, spec, power === 'on' ? spec.on : spec.off);
   },
+
+  setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
+    const spec = specOf(call.target, 'tcp');
+    const declared = declaredAspect(spec, contextFor(call, spec), aspect);
+    const wire = wireValueOf(declared, value);
+    return commandTcp(call, spec, { send: withValue(declared.set.send, wire), expect: declared.set.expect });
+  },
 };
+
+async function readAspects(ask: Ask, spec: TcpLineDriverSpec, context: DeviceCallContext, aspectReads: readonly string[]): Promise<AspectValues> {
+  const aspects: AspectValues = {};
+  for (const name of aspectReads) {
+    const declared = declaredAspect(spec, context, name);
+    const line = await ask(declared.read.send);
+    const captured = compileRegex(context, declared.read.value, `compile ${name} regex`).exec(line)?.[1];
+    const step = replyStep(declared.read.send);
+    if (captured === undefined) throw context.error(DeviceProtocolError, step, `reply ${quote(line)} does not match /${declared.read.value}/`);
+    aspects[name] = aspectValueOf(context, step, declared, captured);
+  }
+  return aspects;
+}
+
+function declaredAspect(spec: TcpLineDriverSpec, context: DeviceCallContext, name: string) {
+  const declared = spec.aspects?.[name];
+  if (declared) return declared;
+  const names = Object.keys(spec.aspects ?? {});
+  throw context.error(DeviceConfigError, 'select aspect', `no aspect "${name}" is declared; declared: ${names.length === 0 ? 'none' : names.join(', ')}`);
+}
 
 /** Sends the exchange's command; the reply line must match its `expect` regex. */
 export async function commandTcp(call: DriverCall, connection: TcpConnectionSpec, exchange: TcpExchangeSpec): Promise<{ detail: string }> {
   const context = contextFor(call, connection);
   const expected = compileRegex(context, exchange.expect, 'compile expect regex');
-  const line = await exchangeLine(call, connection, context, exchange.send);
+  const line = await session(call, connection, context, (ask) => ask(exchange.send));
   if (expected.test(line)) return { detail: line };
   throw context.error(
     DeviceProtocolError,
@@ -58,12 +93,8 @@ function replyStep(command: string): string {
   return `await reply to ${command}`;
 }
 
-async function exchangeLine(
-  call: DriverCall,
-  connection: TcpConnectionSpec,
-  context: DeviceCallContext,
-  command: string,
-): Promise<string> {
+/** Connects, waits out the greeting, and lets `talk` exchange lines, each reply within its own deadline. */
+async function session<T>(call: DriverCall, connection: TcpConnectionSpec, context: DeviceCallContext, talk: (ask: Ask) => Promise<T>): Promise<T> {
   if (!connection.receiveTerminator) {
     throw context.error(DeviceConfigError, 'connect', 'receiveTerminator is empty: replies could never end');
   }
@@ -74,6 +105,6 @@ async function exchangeLine(
     if (banner) await client.awaitLine(banner, 'await banner', steps.greetingMs);
     else await client.listen(steps.greetingMs, 'await banner');
     client.discardLines();
-    return client.request(command + connection.sendTerminator, replyStep(command), steps.replyMs);
+    return talk((command) => client.request(command + connection.sendTerminator, replyStep(command), steps.replyMs));
   });
 }

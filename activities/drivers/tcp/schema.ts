@@ -1,7 +1,7 @@
 /** The `driver:` block of a line-based TCP device in the venue file, and the pieces Wake-on-LAN reuses. */
 import { z } from 'zod';
 import { nonEmptyTextField, portField, regexField, strictObject } from '../../../config/fields';
-import { maxResponseBytes, stateMatchers, timeouts, toStates, toTimeouts, type DriverSchema } from '../shared/schema';
+import { declaredAspects, maxResponseBytes, stateMatchers, timeouts, toDeclaredAspects, toStates, toTimeouts, type DriverSchema } from '../shared/schema';
 import type { TcpExchangeSpec, TcpLineDriverSpec } from './spec';
 
 const DEFAULT_TERMINATOR = '\r\n';
@@ -28,6 +28,7 @@ const entry = strictObject({
   probe: strictObject({ send: nonEmptyTextField, states: stateMatchers(regexField()) }),
   on: tcpExchange,
   off: tcpExchange,
+  aspects: declaredAspects(strictObject({ send: nonEmptyTextField, value: regexField({ captureGroup: true }) }), tcpExchange),
 });
 
 export const tcpSchema: DriverSchema<typeof entry, TcpLineDriverSpec> = {
@@ -38,6 +39,7 @@ export const tcpSchema: DriverSchema<typeof entry, TcpLineDriverSpec> = {
     probe: { send: driver.probe.send, states: toStates(driver.probe.states) },
     on: toExchange(driver.on),
     off: toExchange(driver.off),
+    ...toDeclaredAspects(driver.aspects, (read) => ({ send: read.send, value: read.value }), toExchange),
   }),
 };
 

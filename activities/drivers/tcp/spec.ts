@@ -1,5 +1,5 @@
 /** Line-based TCP control protocols: what a machine's `driver:` block becomes, and what it costs in time. */
-import { sumOfSteps, type DriverFamilySpec, type DriverTimeouts, type StateMatchers } from '../shared/spec';
+import { declaredAspectSpecs, sumOfSteps, type DeclaredAspect, type DriverFamilySpec, type DriverTimeouts, type StateMatchers } from '../shared/spec';
 
 export interface TcpExchangeSpec {
   /** Text sent, without terminator. */
@@ -32,7 +32,11 @@ export interface TcpLineDriverSpec {
   probe: TcpProbeSpec;
   on: TcpExchangeSpec;
   off: TcpExchangeSpec;
+  aspects?: Record<string, TcpAspectSpec>;
 }
+
+/** An aspect read by a query whose reply a regex captures the value from, and set by a command. */
+export type TcpAspectSpec = DeclaredAspect<{ send: string; /** Regex with one capture group: the value. */ value: string }, TcpExchangeSpec>;
 
 /** How to reach a line device, without what to say to it. */
 export type TcpConnectionSpec = Pick<
@@ -56,6 +60,8 @@ export function tcpSteps(spec: Pick<TcpConnectionSpec, 'timeouts' | 'banner'>) {
 
 export const tcpFamily: DriverFamilySpec<TcpLineDriverSpec> = {
   label: 'TCP',
-  deadlineMs: (spec) => sumOfSteps(tcpSteps(spec)),
+  // One connection: each aspect read is one more request and reply on it.
+  deadlineMs: (spec, aspectReads) => sumOfSteps(tcpSteps(spec)) + aspectReads.length * tcpSteps(spec).replyMs,
   secretRefs: () => [],
+  aspects: (spec) => declaredAspectSpecs(spec.aspects),
 };

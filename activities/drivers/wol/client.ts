@@ -10,14 +10,14 @@ import { withLineConnection } from '../../net/line-client';
 import { settle } from '../../net/settle';
 import { describeSocketError, errorCode } from '../../net/socket-errors';
 import { commandHttp, probeHttp } from '../http/client';
-import { specOf, type DriverCall, type PowerDriver, type PowerReading } from '../shared/client';
+import { specOf, type DriverCall, type DeviceDriver, type PowerReading } from '../shared/client';
 import { commandTcp } from '../tcp/client';
 import { MAGIC_PACKET_DEADLINE_MS, type WolDriverSpec, type WolProbeSpec } from './spec';
 
 /** What a PC that is switched off does to a connection attempt: refuse it, or let it time out. */
 const poweredOffCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'EHOSTDOWN', 'ETIMEDOUT']);
 
-export const wolDriver: PowerDriver = {
+export const wolDriver: DeviceDriver = {
   async probe(call: DriverCall): Promise<PowerReading> {
     const { probe } = specOf(call.target, 'wol');
     if (probe.type === 'tcp-connect') return probeTcpConnect(call, probe);

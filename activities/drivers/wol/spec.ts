@@ -37,6 +37,7 @@ function wolDeadlineMs(spec: WolDriverSpec): number {
 export const wolFamily: DriverFamilySpec<WolDriverSpec> = {
   label: 'Wake-on-LAN',
   deadlineMs: wolDeadlineMs,
+  aspects: () => ({}),
   secretRefs: (spec) => [
     spec.probe.type === 'http' ? spec.probe.bearerToken : undefined,
     spec.off.type === 'http' ? spec.off.bearerToken : undefined,

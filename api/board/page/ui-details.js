@@ -152,6 +152,15 @@ export function createDetails(board, meta) {
   };
 }
 
+/** `HDMI2, wanted HDMI1 (scene museum); corrected 10:02` */
+function aspectText(aspect) {
+  const seen = aspect.observed === undefined ? 'not read yet' : String(aspect.observed);
+  const from = aspect.scene ? ` (scene ${aspect.scene})` : aspect.source === 'override' ? ' (override)' : '';
+  const wanted = aspect.wanted === undefined ? ', left alone while off' : aspect.inWantedState ? ` as wanted${from}` : `, wanted ${aspect.wanted}${from}`;
+  const corrected = aspect.lastCorrection ? `; set to ${aspect.lastCorrection.value} ${formatWhen(aspect.lastCorrection.atMs)}` : '';
+  return `${seen}${wanted}${corrected}`;
+}
+
 function panelContent(entry, meta) {
   const { summary, status } = entry;
   const data = status?.data;
@@ -162,7 +171,10 @@ function panelContent(entry, meta) {
   else if (status.error) row('Details', `unavailable: ${status.error}`, 'error');
   if (data) {
     const check = data.lastCheck;
-    if (check) row('Last check', `${formatWhen(check.atMs)}: ${OUTCOMES[check.outcome] ?? check.outcome}`);
+    if (check) {
+      const corrected = check.corrected?.length ? ` (corrected ${check.corrected.join(', ')})` : '';
+      row('Last check', `${formatWhen(check.atMs)}: ${OUTCOMES[check.outcome] ?? check.outcome}${corrected}`);
+    }
     const lastError = lastErrorOf(data);
     if (lastError) row('Last error', lastError, 'error');
     if (data.consecutiveFailures > 0) row('Failed checks', `${data.consecutiveFailures} in a row`);
@@ -170,9 +182,15 @@ function panelContent(entry, meta) {
       const detail = data.observed.detail ? ` (${data.observed.detail})` : '';
       row('Seen', `${powerText(data.observed.power)} at ${formatWhen(data.observed.atMs)}${detail}`);
     }
+    for (const aspect of data.aspects ?? []) row(`${aspect.name}`, aspectText(aspect), aspect.inWantedState === false ? 'error' : '');
+    const lamps = data.telemetry?.lamps;
+    if (lamps?.length) row('Lamp', lamps.map((lamp) => `${lamp.hours} h${lamp.lit ? ', lit' : ''}`).join('; '));
+    const faults = Object.entries(data.telemetry?.errors ?? {}).filter(([, state]) => state !== 'ok');
+    if (faults.length) row('Device reports', faults.map(([component, state]) => `${component} ${state}`).join(', '), 'error');
     if (data.override) {
-      const { power, untilMs, by, reason } = data.override;
-      row('Override', `${powerText(power)} ${untilText(untilMs)}, by ${by}: ${reason}`);
+      const { power, scene, aspects, untilMs, by, reason } = data.override;
+      const forced = [power && powerText(power), scene && `scene ${scene}`, ...Object.entries(aspects ?? {}).map(([name, value]) => `${name} ${value}`)].filter(Boolean);
+      row('Override', `${forced.join(', ')} ${untilText(untilMs)}, by ${by}: ${reason}`);
     }
     if (data.maintenance) {
       const { untilMs, by, reason } = data.maintenance;

@@ -25,9 +25,16 @@ function viewOf(entry) {
   const summary = entry.summary;
   const status = entry.status?.data;
   if (status && entry.status.fetchedAtMs > entry.changedAtMs) {
-    return { desired: status.desired, observed: status.observed?.power ?? 'unknown', health: status.health, mode: status.mode };
+    const aspectsWanted = status.aspects?.every((aspect) => aspect.inWantedState !== false) ?? true;
+    return { desired: status.desired, observed: status.observed?.power ?? 'unknown', health: status.health, mode: status.mode, aspectsWanted };
   }
-  return { desired: summary.desired, observed: summary.observed ?? 'unknown', health: summary.health ?? 'unknown', mode: summary.mode ?? 'schedule' };
+  return {
+    desired: summary.desired,
+    observed: summary.observed ?? 'unknown',
+    health: summary.health ?? 'unknown',
+    mode: summary.mode ?? 'schedule',
+    aspectsWanted: summary.aspectsInWantedState !== 'no',
+  };
 }
 
 /** Why a card stands out, most urgent first; '' when it does not. */
@@ -36,7 +43,8 @@ function attentionOf(view) {
   if (view.mode === 'maintenance') return 'maintenance';
   if (view.mode === 'override') return 'override';
   const settled = view.observed === 'on' || view.observed === 'off';
-  return settled && view.desired && view.observed !== view.desired ? 'mismatch' : '';
+  // An input, mute or level off its wanted value is as wrong as the wrong power state.
+  return (settled && view.desired && view.observed !== view.desired) || !view.aspectsWanted ? 'mismatch' : '';
 }
 
 function badgesOf(view, status) {
