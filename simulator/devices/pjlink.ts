@@ -1,15 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DeviceKind, Fault, ResolvedConfigOf } from '../config';
 import { replacesReply, sendLineReply } from '../faults';
 import { readLines } from '../line-reader';
 import { SimulatedDeviceBase } from '../simulated-device';
+import { PjlinkLogin } from './pjlink-login';
 
 const CR = '\r';
 /** The spec's 136 bytes per command include the CR. */
 const MAX_COMMAND_BYTES = 135;
 const DIGEST_LENGTH = 32;
-const DEFAULT_LOCK_MS = 60_000;
 const LAMP_HOURS = 1234;
 const POWER_CODES = { off: '0', on: '1', cooling: '2', warming: '3' } as const;
 const COMMAND_PATTERN = /^%([12])([A-Z0-9]{4}) (.{1,128})$/;
@@ -28,21 +27,20 @@ interface Session {
 export class PjlinkDevice extends SimulatedDeviceBase {
   readonly kind = 'pjlink';
   readonly #served = new Set<Socket>();
+  readonly #login: PjlinkLogin;
   #input = '31';
-  #failedLogins = 0;
-  #lockedUntil = 0;
 
   constructor(
     private readonly config: ResolvedConfigOf<'pjlink'>,
     host: string,
   ) {
     super(config, host, { warmingMs: config.warmupMs, coolingMs: config.cooldownMs });
+    this.#login = new PjlinkLogin(config.password);
   }
 
   override setFault(fault: Fault | undefined): void {
     super.setFault(fault);
-    this.#failedLogins = 0;
-    this.#lockedUntil = 0;
+    this.#login.reset();
   }
 
   protected override faultContext(): { kind: DeviceKind; password?: string } {
@@ -69,7 +67,7 @@ export class PjlinkDevice extends SimulatedDeviceBase {
   }
 
   #serve(socket: Socket): void {
-    const challenge = this.config.password === undefined ? undefined : randomBytes(4).toString('hex');
+    const challenge = this.#login.newChallenge();
     const session: Session = { challenge, authenticated: challenge === undefined };
     this.#send(socket, challenge === undefined ? 'PJLINK 0' : `PJLINK 1 ${challenge}`);
     if (this.config.idleCloseMs > 0) {
@@ -88,9 +86,9 @@ export class PjlinkDevice extends SimulatedDeviceBase {
   #onLine(socket: Socket, session: Session, line: string): void {
     if (replacesReply(this.faults.current)) return this.#send(socket, '');
     let command = line;
-    if (!session.authenticated) {
+    if (session.challenge !== undefined && !session.authenticated) {
       command = line.slice(DIGEST_LENGTH);
-      if (!this.#acceptsDigest(session, line.slice(0, DIGEST_LENGTH))) {
+      if (!this.#login.accepts(session.challenge, line.slice(0, DIGEST_LENGTH), this.faults.current)) {
         const change = describeChange(command);
         if (change) this.record(`ERRA ${change}`);
         return this.#send(socket, 'PJLINK ERRA', () => socket.end());
@@ -108,18 +106,6 @@ export class PjlinkDevice extends SimulatedDeviceBase {
 
   #send(socket: Socket, text: string, afterSent?: () => void): void {
     sendLineReply(socket, { text, terminator: CR }, this.faults.current, afterSent);
-  }
-
-  /** Checks the first command's digest, counting failures towards an auth-lockout. */
-  #acceptsDigest(session: Session, digest: string): boolean {
-    if (Date.now() < this.#lockedUntil) return false;
-    if (digest === md5(`${session.challenge}${this.config.password}`)) return true;
-    const fault = this.faults.current;
-    if (fault?.mode === 'auth-lockout' && ++this.#failedLogins >= fault.afterFailures) {
-      this.#failedLogins = 0;
-      this.#lockedUntil = Date.now() + (fault.lockMs ?? DEFAULT_LOCK_MS);
-    }
-    return false;
   }
 
   /** The reply line, or undefined when the line is not a PJLink command. */
@@ -181,8 +167,4 @@ function describeChange(command: string): string | undefined {
   const [, pjlinkClass, body, parameter] = COMMAND_PATTERN.exec(command) ?? [];
   if (pjlinkClass !== '1' || parameter === '?' || (body !== 'POWR' && body !== 'INPT')) return undefined;
   return `${body} ${parameter}`;
-}
-
-function md5(text: string): string {
-  return createHash('md5').update(text).digest('hex');
 }
