@@ -47,6 +47,7 @@ const inputList = (input: z.ZodString, defaults: [string, ...string[]]) =>
     .tuple([input], input)
     .refine((inputs) => new Set(inputs).size === inputs.length, 'must not repeat an input')
     .default(defaults);
+const volume = z.int().min(0).max(100);
 
 const pjlinkSchema = z.strictObject({
   ...commonFields,
@@ -86,6 +87,11 @@ const httpPlayerSchema = z.strictObject({
   token: z.string().min(1).optional(),
   bootMs: durationMs.default(0),
   shutdownMs: durationMs.default(0),
+  inputs: inputList(z.string().min(1), ['hdmi1', 'hdmi2']),
+  /** The first of `inputs` when absent. */
+  initialInput: z.string().min(1).optional(),
+  initialVolume: volume.default(50),
+  initialPlaylist: z.string().min(1).default('default'),
 });
 
 const tcpLineSchema = z.strictObject({
@@ -108,7 +114,8 @@ export const deviceConfigSchema = z
   .superRefine((device, ctx) => {
     const problem = unsupportedFaultReason(device);
     if (problem) ctx.addIssue({ code: 'custom', path: ['fault', 'mode'], message: problem });
-    if (device.kind === 'pjlink' && device.initialInput !== undefined && !device.inputs.includes(device.initialInput)) {
+    const hasInputs = device.kind === 'pjlink' || device.kind === 'http';
+    if (hasInputs && device.initialInput !== undefined && !device.inputs.includes(device.initialInput)) {
       ctx.addIssue({ code: 'custom', path: ['initialInput'], message: `must be one of inputs: ${device.inputs.join(', ')}` });
     }
   });

@@ -1,5 +1,5 @@
 import { parseSimulatorConfig, type DeviceKind, type ResolvedConfigOf, type ResolvedDeviceConfig, type SimulatorConfig } from './config';
-import { HttpPlayerDevice } from './devices/http';
+import { HttpPlayerDevice, type SimulatedPlayer } from './devices/http';
 import { PjlinkDevice, type SimulatedProjector } from './devices/pjlink';
 import { TcpLineDevice } from './devices/tcp';
 import { WolPcDevice } from './devices/wol';
@@ -11,11 +11,12 @@ export type { CommandRecord, DeviceEvent, DeviceEventListener, SimulatedDevice }
 export { InvalidFaultError, InvalidSettingError } from './simulated-device';
 export type { SimulatedPower } from './power';
 export type { AvMuteState, SimulatedProjector } from './devices/pjlink';
+export type { SimulatedPlayer } from './devices/http';
 
 /** What a device of each kind offers tests and the demo besides what every device has. */
 export interface SimulatedDeviceOfKind {
   pjlink: SimulatedProjector;
-  http: SimulatedDevice;
+  http: SimulatedPlayer;
   tcp: SimulatedDevice;
   wol: SimulatedDevice;
 }
