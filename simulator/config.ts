@@ -98,6 +98,8 @@ const tcpLineSchema = z.strictObject({
   ...commonFields,
   kind: z.literal('tcp'),
   banner: z.string().regex(/^[^\r\n]*$/, 'must be a single line').optional(),
+  initialVolume: volume.default(50),
+  initialMute: z.boolean().default(false),
 });
 
 const wolPcSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { parseSimulatorConfig, type DeviceKind, type ResolvedConfigOf, type ResolvedDeviceConfig, type SimulatorConfig } from './config';
 import { HttpPlayerDevice, type SimulatedPlayer } from './devices/http';
 import { PjlinkDevice, type SimulatedProjector } from './devices/pjlink';
-import { TcpLineDevice } from './devices/tcp';
+import { TcpLineDevice, type SimulatedAmplifier } from './devices/tcp';
 import { WolPcDevice } from './devices/wol';
 import type { DeviceEventListener, SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
 
@@ -12,12 +12,13 @@ export { InvalidFaultError, InvalidSettingError } from './simulated-device';
 export type { SimulatedPower } from './power';
 export type { AvMuteState, SimulatedProjector } from './devices/pjlink';
 export type { SimulatedPlayer } from './devices/http';
+export type { SimulatedAmplifier } from './devices/tcp';
 
 /** What a device of each kind offers tests and the demo besides what every device has. */
 export interface SimulatedDeviceOfKind {
   pjlink: SimulatedProjector;
   http: SimulatedPlayer;
-  tcp: SimulatedDevice;
+  tcp: SimulatedAmplifier;
   wol: SimulatedDevice;
 }
 
