@@ -37,6 +37,18 @@ const commonFields = {
   fault: faultSchema.optional(),
 };
 
+/** Printable ASCII up to the spec's length for that answer, so it fits one PJLink line. */
+const pjlinkText = (maxBytes: number) => z.string().regex(/^[\x20-\x7e]*$/, 'must be printable ASCII').max(maxBytes);
+/** Class 1: the input type (1 RGB, 2 video, 3 digital, 4 storage, 5 network), then its number 1-9. */
+const pjlinkInput = z.string().regex(/^[1-5][1-9]$/, 'must be a class 1 input code such as 31');
+/** A tuple, so the type says there is a first input to start on. */
+const inputList = (input: z.ZodString, defaults: [string, ...string[]]) =>
+  z
+    .tuple([input], input)
+    .refine((inputs) => new Set(inputs).size === inputs.length, 'must not repeat an input')
+    .default(defaults);
+const volume = z.int().min(0).max(100);
+
 const pjlinkSchema = z.strictObject({
   ...commonFields,
   kind: z.literal('pjlink'),
@@ -48,6 +60,25 @@ const pjlinkSchema = z.strictObject({
   /** 0 keeps idle connections open forever. */
   idleCloseMs: durationMs.default(30_000),
   closeAfterReply: z.boolean().default(false),
+  inputs: inputList(pjlinkInput, ['11', '31', '32']),
+  /** The first of `inputs` when absent. */
+  initialInput: pjlinkInput.optional(),
+  /** An `AVMT ?` answer: 30 all off, 11 video, 21 audio, 31 both muted. */
+  initialMute: z.enum(['30', '11', '21', '31']).default('30'),
+  /** false: a laser or LED projector, which answers `LAMP ?` with ERR1. */
+  lamp: z.boolean().default(true),
+  lampHours: z.int().min(0).default(1234),
+  /** Wall-clock time the lamp must be lit to gain one hour; tests make it small to watch the hours grow. */
+  lampHourMs: z.int().min(1).default(3_600_000),
+  /** `ERST ?`: fan, lamp, temperature, cover, filter, other; each 0 ok, 1 warning, 2 error. */
+  errorStatus: z.string().regex(/^[0-2]{6}$/, 'must be six digits 0-2').default('000000'),
+  /** The device id when absent. */
+  name: pjlinkText(64).optional(),
+  manufacturer: pjlinkText(32).default('SIMULATOR'),
+  model: pjlinkText(32).default('SIM-PJLINK'),
+  info: pjlinkText(32).default('simulated'),
+  /** While on, the input switches to the next one of `inputs` this often, as if someone pressed a remote; 0 never. */
+  driftInputEveryMs: durationMs.default(0),
 });
 
 const httpPlayerSchema = z.strictObject({
@@ -56,12 +87,19 @@ const httpPlayerSchema = z.strictObject({
   token: z.string().min(1).optional(),
   bootMs: durationMs.default(0),
   shutdownMs: durationMs.default(0),
+  inputs: inputList(z.string().min(1), ['hdmi1', 'hdmi2']),
+  /** The first of `inputs` when absent. */
+  initialInput: z.string().min(1).optional(),
+  initialVolume: volume.default(50),
+  initialPlaylist: z.string().min(1).default('default'),
 });
 
 const tcpLineSchema = z.strictObject({
   ...commonFields,
   kind: z.literal('tcp'),
   banner: z.string().regex(/^[^\r\n]*$/, 'must be a single line').optional(),
+  initialVolume: volume.default(50),
+  initialMute: z.boolean().default(false),
 });
 
 const wolPcSchema = z.strictObject({
@@ -78,6 +116,10 @@ export const deviceConfigSchema = z
   .superRefine((device, ctx) => {
     const problem = unsupportedFaultReason(device);
     if (problem) ctx.addIssue({ code: 'custom', path: ['fault', 'mode'], message: problem });
+    const hasInputs = device.kind === 'pjlink' || device.kind === 'http';
+    if (hasInputs && device.initialInput !== undefined && !device.inputs.includes(device.initialInput)) {
+      ctx.addIssue({ code: 'custom', path: ['initialInput'], message: `must be one of inputs: ${device.inputs.join(', ')}` });
+    }
   });
 
 export const simulatorConfigSchema = z

@@ -1,20 +1,33 @@
 import { parseSimulatorConfig, type DeviceKind, type ResolvedConfigOf, type ResolvedDeviceConfig, type SimulatorConfig } from './config';
-import { HttpPlayerDevice } from './devices/http';
-import { PjlinkDevice } from './devices/pjlink';
-import { TcpLineDevice } from './devices/tcp';
+import { HttpPlayerDevice, type SimulatedPlayer } from './devices/http';
+import { PjlinkDevice, type SimulatedProjector } from './devices/pjlink';
+import { TcpLineDevice, type SimulatedAmplifier } from './devices/tcp';
 import { WolPcDevice } from './devices/wol';
 import type { DeviceEventListener, SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
 
 export type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from './config';
 export { loadSimulatorConfig, SimulatorConfigError, simulatorConfigSchema } from './config';
 export type { CommandRecord, DeviceEvent, DeviceEventListener, SimulatedDevice } from './simulated-device';
-export { InvalidFaultError } from './simulated-device';
+export { InvalidFaultError, InvalidSettingError } from './simulated-device';
 export type { SimulatedPower } from './power';
+export type { AvMuteState, SimulatedProjector } from './devices/pjlink';
+export type { SimulatedPlayer } from './devices/http';
+export type { SimulatedAmplifier } from './devices/tcp';
+
+/** What a device of each kind offers tests and the demo besides what every device has. */
+export interface SimulatedDeviceOfKind {
+  pjlink: SimulatedProjector;
+  http: SimulatedPlayer;
+  tcp: SimulatedAmplifier;
+  wol: SimulatedDevice;
+}
 
 export interface Simulator {
   devices: SimulatedDevice[];
   /** Throws UnknownDeviceError for an id not in the config. */
   device(id: string): SimulatedDevice;
+  /** The device with its kind's control API; throws UnknownDeviceError for an unknown id or another kind. */
+  device<K extends DeviceKind>(id: string, kind: K): SimulatedDeviceOfKind[K];
   /** Closes every listener and socket; idempotent. */
   stop(): Promise<void>;
 }
@@ -43,19 +56,27 @@ export async function startSimulator(config: SimulatorConfig, options: Simulator
     throw error;
   }
 
-  let stopped: Promise<void> | undefined;
-  return {
-    devices,
-    device(id) {
-      const found = devices.find((device) => device.id === id);
-      if (!found) throw new UnknownDeviceError(`no simulated device with id "${id}"`);
-      return found;
-    },
-    stop() {
-      stopped ??= Promise.all(devices.map((device) => device.stop())).then(() => undefined);
-      return stopped;
-    },
-  };
+  return new RunningSimulator(devices);
+}
+
+class RunningSimulator implements Simulator {
+  #stopped: Promise<void> | undefined;
+
+  constructor(readonly devices: SimulatedDeviceBase[]) {}
+
+  device(id: string): SimulatedDevice;
+  device<K extends DeviceKind>(id: string, kind: K): SimulatedDeviceOfKind[K];
+  device(id: string, kind?: DeviceKind): SimulatedDevice {
+    const found = this.devices.find((device) => device.id === id);
+    if (!found) throw new UnknownDeviceError(`no simulated device with id "${id}"`);
+    if (kind !== undefined && found.kind !== kind) throw new UnknownDeviceError(`simulated device "${id}" is ${found.kind}, not ${kind}`);
+    return found;
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= Promise.all(this.devices.map((device) => device.stop())).then(() => undefined);
+    return this.#stopped;
+  }
 }
 
 type DeviceClass<Config> = new (config: Config, host: string) => SimulatedDeviceBase;

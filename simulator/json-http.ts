@@ -33,11 +33,16 @@ export async function readBody(req: IncomingMessage): Promise<RequestBody | unde
 
 /** The `power` field of a JSON body when it is exactly "on" or "off". */
 export function requestedPower(text: string): 'on' | 'off' | undefined {
+  const power = jsonField(text, 'power');
+  return power === 'on' || power === 'off' ? power : undefined;
+}
+
+/** One field of a JSON object body; undefined when the body is not such an object or lacks it. */
+export function jsonField(text: string, name: string): unknown {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const power = (parsed as { power?: unknown }).power;
-    return power === 'on' || power === 'off' ? power : undefined;
+    if (typeof parsed !== 'object' || parsed === null || !Object.hasOwn(parsed, name)) return undefined;
+    return (parsed as Record<string, unknown>)[name];
   } catch {
     return undefined;
   }

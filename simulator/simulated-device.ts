@@ -46,6 +46,11 @@ export class InvalidFaultError extends Error {
   override readonly name = 'InvalidFaultError';
 }
 
+/** A control call (setInput, setVolume, ...) asked for a value the device does not have or take. */
+export class InvalidSettingError extends Error {
+  override readonly name = 'InvalidSettingError';
+}
+
 /**
  * What every kind shares: one TCP/HTTP listener that faults can close, a power cycle and the
  * command log. Subclasses speak the protocol.

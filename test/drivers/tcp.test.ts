@@ -77,7 +77,7 @@ describe('tcp line driver', () => {
     const machine = amplifier('amp-1', { probe: { send: 'VOLUME?', states: { on: ['^POWER ON$'], off: ['^POWER OFF$'] } } });
     const error = await rejectionOf(tcp.probe(callFor(machine)));
     expect(error).toBeInstanceOf(DeviceProtocolError);
-    expect(error.message).toContain('reply "ERR" matches no configured state at step "await reply to VOLUME?"');
+    expect(error.message).toContain('reply "VOLUME 50" matches no configured state at step "await reply to VOLUME?"');
   });
 
   it('when the command reply does not match expect, then DeviceProtocolError', async () => {

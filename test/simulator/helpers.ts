@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
-import { startSimulator, type DeviceConfig, type SimulatedDevice, type Simulator } from '../../simulator/index';
+import { startSimulator, type DeviceConfig, type DeviceKind, type SimulatedDeviceOfKind, type Simulator } from '../../simulator/index';
 
 const HOST = '127.0.0.1';
 const DEFAULT_WAIT_MS = 1000;
@@ -15,10 +16,13 @@ export async function cleanUp(): Promise<void> {
   runningSimulators.clear();
 }
 
-export async function startDevice(config: DeviceConfig): Promise<{ simulator: Simulator; device: SimulatedDevice }> {
+/** The device comes with its kind's control API (setInput, setVolume, ...). */
+export async function startDevice<K extends DeviceKind>(
+  config: DeviceConfig & { kind: K },
+): Promise<{ simulator: Simulator; device: SimulatedDeviceOfKind[K] }> {
   const simulator = await startSimulator({ devices: [config] });
   runningSimulators.add(simulator);
-  return { simulator, device: simulator.device(config.id) };
+  return { simulator, device: simulator.device(config.id, config.kind) };
 }
 
 export async function startDevices(devices: DeviceConfig[]): Promise<Simulator> {
@@ -119,6 +123,17 @@ export class Peer {
     this.socket.destroy();
     return this.waitForClose();
   }
+}
+
+/** A PJLink connection and the device's greeting line (`PJLINK 0`, or `PJLINK 1 <random>`). */
+export async function greeted(port: number): Promise<{ peer: Peer; greeting: string }> {
+  const peer = await Peer.connect(port);
+  return { peer, greeting: await peer.nextLine('\r') };
+}
+
+/** What a PJLink client puts before its first command when the greeting asks for a password. */
+export function pjlinkDigest(random: string, password: string): string {
+  return createHash('md5').update(random + password).digest('hex');
 }
 
 /** The error code of a connection attempt, or 'connected' (and the connection is closed again). */

@@ -1,19 +1,9 @@
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Peer, cleanUp, eventually, pause, startDevice } from './helpers';
+import { Peer, cleanUp, eventually, greeted, pause, pjlinkDigest, startDevice } from './helpers';
 
 const CR = '\r';
 
 afterEach(cleanUp);
-
-function digest(random: string, password: string): string {
-  return createHash('md5').update(random + password).digest('hex');
-}
-
-async function greeted(port: number): Promise<{ peer: Peer; greeting: string }> {
-  const peer = await Peer.connect(port);
-  return { peer, greeting: await peer.nextLine(CR) };
-}
 
 describe('pjlink greeting and authentication', () => {
   it('when no password is set, then the greeting is PJLINK 0 and commands need no digest', async () => {
@@ -28,7 +18,7 @@ describe('pjlink greeting and authentication', () => {
     const { peer, greeting } = await greeted(device.port);
     const match = /^PJLINK 1 ([0-9a-f]{8})$/.exec(greeting);
     expect(match).not.toBeNull();
-    expect(await peer.ask(`${digest(match![1]!, 'secret')}%1POWR ?`, CR)).toBe('%1POWR=0');
+    expect(await peer.ask(`${pjlinkDigest(match![1]!, 'secret')}%1POWR ?`, CR)).toBe('%1POWR=0');
     expect(await peer.ask('%1NAME ?', CR)).toBe('%1NAME=p');
   });
 
@@ -42,7 +32,7 @@ describe('pjlink greeting and authentication', () => {
     const { device } = await startDevice({ id: 'p', kind: 'pjlink', password: 'secret' });
     const { peer, greeting } = await greeted(device.port);
     const random = greeting.split(' ')[2]!;
-    expect(await peer.ask(`${digest(random, 'wrong')}%1POWR 1`, CR)).toBe('PJLINK ERRA');
+    expect(await peer.ask(`${pjlinkDigest(random, 'wrong')}%1POWR 1`, CR)).toBe('PJLINK ERRA');
     await peer.waitForClose();
     expect(device.power).toBe('off');
     expect(device.commands.map((c) => c.command)).toEqual(['ERRA POWR 1']);
@@ -65,7 +55,7 @@ describe('pjlink greeting and authentication', () => {
     });
     const attempt = async (password: string) => {
       const { peer, greeting } = await greeted(device.port);
-      const reply = await peer.ask(`${digest(greeting.split(' ')[2]!, password)}%1POWR ?`, CR);
+      const reply = await peer.ask(`${pjlinkDigest(greeting.split(' ')[2]!, password)}%1POWR ?`, CR);
       await peer.destroy();
       return reply;
     };

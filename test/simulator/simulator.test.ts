@@ -82,10 +82,12 @@ describe('simulator lifecycle', () => {
     expect(simulator.device('proj').power).toBe('warming');
   });
 
-  it('when an id is unknown, then device() throws UnknownDeviceError', async () => {
+  it('when an id is unknown, or of another kind than asked for, then device() throws UnknownDeviceError', async () => {
     const simulator = await startDevices([{ id: 'amp', kind: 'tcp' }]);
     expect(simulator.device('amp').kind).toBe('tcp');
+    expect(simulator.device('amp', 'tcp').volume).toBe(50);
     expect(() => simulator.device('nope')).toThrow(UnknownDeviceError);
+    expect(() => simulator.device('amp', 'pjlink')).toThrow('simulated device "amp" is tcp, not pjlink');
   });
 
   it('when a device asks for a fixed port, then it gets exactly that port', async () => {
