@@ -76,9 +76,9 @@ export const overrideBody = z
     reason: reasonField,
     by: byField.optional(),
   })
-  .refine((body) => body.power !== undefined || body.scene !== undefined || (body.aspects !== undefined && Object.keys(body.aspects).length > 0), {
-    error: 'give power, scene or aspects (or several)',
-  });
+  .refine((body) => body.power !== undefined || body.scene !== undefined || body.aspects !== undefined, { error: 'give power, scene or aspects (or several)' })
+  // What the refinement enforces, for the OpenAPI document.
+  .meta({ anyOf: [{ required: ['power'] }, { required: ['scene'] }, { required: ['aspects'] }] });
 
 export const maintenanceBody = z.strictObject({
   until: untilField.optional(),

@@ -56,21 +56,29 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
   for (const [name, group] of Object.entries(venue.groups)) {
     checkScene(group.scene, ['groups', name, 'scene']);
     const members = machines.filter(({ machine }) => (machine.group ?? defaultGroup) === name);
-    checkValues(group.aspects, ['groups', name, 'aspects'], members, addIssue, (aspect) =>
-      `no machine of group "${name}" has an aspect "${aspect}"${members.length === 0 ? ' (the group has no machines)' : ''}`);
+    for (const aspect of Object.keys(group.aspects ?? {})) {
+      if (!members.some(({ aspects }) => aspects[aspect] !== undefined)) {
+        addIssue(['groups', name, 'aspects', aspect], `no machine of group "${name}" has an aspect "${aspect}"${members.length === 0 ? ' (the group has no machines)' : ''}`);
+      }
+    }
+    checkValues(group.aspects, ['groups', name, 'aspects'], members, addIssue);
   }
   for (const [name, values] of Object.entries(venue.scenes)) {
     const naming = machines.filter(({ machine }) => scenesNamedFor(venue, machine, defaultGroup).has(name));
     for (const aspect of Object.keys(values)) {
-      if (!everyAspect.has(aspect)) addIssue(['scenes', name, aspect], `no machine of the venue has an aspect "${aspect}"; ${knownAspects(everyAspect)}`);
+      if (!everyAspect.has(aspect)) addIssue(['scenes', name, aspect], `no machine of the venue has an aspect "${aspect}"; ${knownAspects(everyAspect, 'the venue has')}`);
     }
-    checkValues(values, ['scenes', name], naming, addIssue, () => '', { skipUnknown: true });
+    checkValues(values, ['scenes', name], naming, addIssue);
   }
   for (const entry of machines) {
     const { machine, index, aspects } = entry;
     checkScene(machine.scene, ['machines', index, 'scene']);
-    checkValues(machine.aspects, ['machines', index, 'aspects'], [entry], addIssue, (aspect) =>
-      `the ${machine.driver.type} driver has no aspect "${aspect}"; ${knownAspects(new Set(Object.keys(aspects)))}`);
+    for (const aspect of Object.keys(machine.aspects ?? {})) {
+      if (aspects[aspect] === undefined) {
+        addIssue(['machines', index, 'aspects', aspect], `the ${machine.driver.type} driver has no aspect "${aspect}"; ${knownAspects(new Set(Object.keys(aspects)), 'it has')}`);
+      }
+    }
+    checkValues(machine.aspects, ['machines', index, 'aspects'], [entry], addIssue);
   }
 }
 
@@ -91,21 +99,10 @@ function checkWindowScenes(name: string, schedule: VenueAspects['schedules'][str
   schedule.exceptions.forEach((exception, index) => visit(exception.hours, ['schedules', name, 'exceptions', index, 'hours']));
 }
 
-function checkValues(
-  values: AspectValues | undefined,
-  path: Path,
-  machines: { machine: { id: string }; aspects: AspectSpecs }[],
-  addIssue: AddIssue,
-  unknown: (aspect: string) => string,
-  options: { skipUnknown?: boolean } = {},
-): void {
+/** The first machine, of those the values apply to, whose driver cannot set one of them; aspects a machine lacks are not its concern. */
+function checkValues(values: AspectValues | undefined, path: Path, machines: { machine: { id: string }; aspects: AspectSpecs }[], addIssue: AddIssue): void {
   for (const [aspect, value] of Object.entries(values ?? {})) {
-    const applying = machines.filter(({ aspects }) => aspects[aspect] !== undefined);
-    if (applying.length === 0) {
-      if (!options.skipUnknown) addIssue([...path, aspect], unknown(aspect));
-      continue;
-    }
-    for (const { machine, aspects } of applying) {
+    for (const { machine, aspects } of machines) {
       const spec = aspects[aspect];
       const problem = spec && valueProblem(spec, value);
       if (!problem) continue;
@@ -124,8 +121,8 @@ function scenesNamedFor(venue: VenueAspects, machine: VenueAspects['machines'][n
   return new Set([machine.scene, group?.scene, ...windows.map((window) => (typeof window === 'string' ? undefined : window.scene))].filter((scene): scene is string => scene !== undefined));
 }
 
-function knownAspects(names: Set<string>): string {
-  return names.size === 0 ? 'it has no aspects' : `its aspects: ${[...names].sort().join(', ')}`;
+function knownAspects(names: Set<string>, owner: string): string {
+  return names.size === 0 ? `${owner} no aspects` : `${owner} ${[...names].sort().join(', ')}`;
 }
 
 /**

@@ -11,7 +11,13 @@ export type AspectValues = Record<string, AspectValue>;
 export type AspectSpec =
   | { kind: 'number'; min: number; max: number; /** Observed within this of the wanted value counts as wanted. */ tolerance: number }
   | { kind: 'boolean' }
-  | { kind: 'text'; /** The values the driver can set; absent when any text goes. */ values?: readonly string[] };
+  | {
+      kind: 'text';
+      /** The values the driver can set; absent when any text goes. */
+      values?: readonly string[];
+      /** What to say the values are when listing them all would not help, e.g. `a PJLink input code like "31"`. */
+      describe?: string;
+    };
 
 export type AspectSpecs = Record<string, AspectSpec>;
 
@@ -77,8 +83,9 @@ export function valueProblem(spec: AspectSpec, value: AspectValue): string | und
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'expected true or false';
     case 'text':
-      if (typeof value !== 'string') return spec.values ? `expected one of ${spec.values.join(', ')}` : 'expected text';
-      return spec.values && !spec.values.includes(value) ? `expected one of ${spec.values.join(', ')}` : undefined;
+      if (typeof value === 'string' && (!spec.values || spec.values.includes(value))) return undefined;
+      if (spec.describe) return `expected ${spec.describe}`;
+      return spec.values ? `expected one of ${spec.values.join(', ')}` : 'expected text';
   }
 }
 

@@ -71,7 +71,7 @@ function powerOnCommands(id: string): number {
 describe('operator API against a real worker and simulated projectors', () => {
   it('when an override names a scene, then the projector takes its input and the status says where it comes from; an unknown scene is a 400 naming the field', async () => {
     const id = 'api-ctl-scene';
-    const device = simulator.device(id);
+    const device = simulator.device(id, 'pjlink');
     const driver = { ...pjlinkDriver(device.port), inputs: { HDMI1: '31', HDMI2: '32' } };
     const spec = machine(id, driver, { schedule: ALWAYS_ON, aspects: { base: { input: 'HDMI1' }, scenes: { laptop: { input: 'HDMI2' } } } });
     await fleet.start([spec]);

@@ -5,7 +5,7 @@
 import type { JsonSchema } from '../../api/openapi';
 
 const ANNOTATIONS = new Set(['description', 'format', 'examples', 'default', 'title']);
-const CHECKED = new Set(['type', 'properties', 'required', 'additionalProperties', 'enum', 'const', 'minLength', 'maxLength', 'pattern']);
+const CHECKED = new Set(['type', 'properties', 'required', 'additionalProperties', 'enum', 'const', 'minLength', 'maxLength', 'pattern', 'anyOf', 'propertyNames']);
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
@@ -25,6 +25,9 @@ export function violation(schema: JsonSchema, value: unknown, path = '(root)'): 
     if (!matches) return `${path}: expected ${String(schema.type)}, got ${actual}`;
   }
   if (schema.enum !== undefined && !(schema.enum as unknown[]).includes(value)) return `${path}: not one of the enum`;
+  if (Array.isArray(schema.anyOf) && (schema.anyOf as JsonSchema[]).every((alternative) => violation(alternative, value, path) !== undefined)) {
+    return `${path}: matches none of anyOf`;
+  }
   if ('const' in schema && schema.const !== value) return `${path}: not the const`;
   if (typeof value === 'string') {
     const length = [...value].length;
@@ -45,6 +48,13 @@ export function violation(schema: JsonSchema, value: unknown, path = '(root)'): 
         if (problem) return problem;
       } else if (schema.additionalProperties === false) {
         return `${path}: unexpected property ${name}`;
+      } else if (typeof schema.additionalProperties === 'object') {
+        const problem = violation(schema.additionalProperties as JsonSchema, propertyValue, `${path}.${name}`);
+        if (problem) return problem;
+      }
+      if (typeof schema.propertyNames === 'object') {
+        const problem = violation(schema.propertyNames as JsonSchema, name, `${path} key ${JSON.stringify(name)}`);
+        if (problem) return problem;
       }
     }
   }

@@ -102,11 +102,13 @@ function bodySchema(operation: Operation): JsonSchema {
   return operation.requestBody?.content['application/json'].schema as JsonSchema;
 }
 
-/** The smallest body the schema allows: each required property with a plausible value. */
+/** The smallest body the schema allows: each required property (and those of its first anyOf alternative) with a plausible value. */
 function minimalBody(schema: JsonSchema): Record<string, unknown> {
   const properties = schema.properties as Record<string, JsonSchema>;
+  const [firstAlternative] = (schema.anyOf ?? []) as JsonSchema[];
+  const required = [...((schema.required ?? []) as string[]), ...((firstAlternative?.required ?? []) as string[])];
   return Object.fromEntries(
-    ((schema.required ?? []) as string[]).map((name) => {
+    required.map((name) => {
       const property = properties[name] as JsonSchema;
       return [name, Array.isArray(property.enum) ? property.enum[0] : 'spot check'];
     }),
@@ -126,7 +128,7 @@ function brokenBodies(schema: JsonSchema): [string, unknown][] {
     if (typeof property.maxLength === 'number') broken.push([`${name} too long`, { ...valid, [name]: 'x'.repeat(property.maxLength + 1) }]);
     if (typeof property.pattern === 'string') broken.push([`${name} blank`, { ...valid, [name]: ' ' }]);
   }
-  for (const name of (schema.required ?? []) as string[]) {
+  for (const name of Object.keys(valid)) {
     const { [name]: _omitted, ...rest } = valid;
     broken.push([`${name} missing`, rest]);
   }

@@ -195,6 +195,25 @@ describe('the status board', () => {
     await card(id).locator('.summary').click();
   });
 
+  it('when a projector\'s details are opened, then they show each aspect as seen and wanted, its lamp hours and the fault its telemetry reports', async () => {
+    // proj-03 of the demo reports a lamp warning; its inputs are corrected to the gallery scene while it should be on.
+    const id = 'proj-03';
+    const status = await waitFor(`${id}'s telemetry and aspects`, async () => {
+      const s = await worker.status(id);
+      const settled = s.desired === 'off' || s.aspects.every((aspect) => aspect.inWantedState === true);
+      return s.telemetry && settled && s;
+    }, 20_000);
+    await card(id).scrollIntoViewIfNeeded();
+    await expand(id);
+    const details = card(id).locator('.details');
+    await waitFor('the details to show the telemetry', async () => /Lamp/.test((await details.textContent()) ?? ''), 20_000);
+    const text = (await details.textContent()) ?? '';
+    expect(text).toContain(`Lamp${status.telemetry?.lamps?.[0]?.hours} h`);
+    expect(text).toContain('Device reportslamp warning');
+    expect(text).toContain(status.desired === 'on' ? 'inputHDMI1 as wanted' : 'left alone while off');
+    await card(id).locator('.summary').click();
+  });
+
   it('when a machine fails, then its card says so with the last error, and the board reads well on a desktop and a phone', async () => {
     await card('proj-07').scrollIntoViewIfNeeded();
     // Failing once its checks have failed, on the board after the feed's next sweep.

@@ -130,6 +130,7 @@ describe('parseVenueConfig with a valid venue', () => {
       group: 'projectors',
       tickMs: 5_000,
       failingAfter: 3,
+      telemetryIntervalMs: 3_600_000,
       schedule: { ...museumSchedule, leadMs: 20 * 60_000, lagMs: 10 * 60_000 },
       driver: { type: 'pjlink', host: '127.0.0.1', port: 4352, password: { secret: 'GALLERY_PJLINK' }, timeouts: DEFAULT_TIMEOUTS },
     } satisfies MachineSpec);

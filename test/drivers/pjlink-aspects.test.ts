@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { pjlinkDriver as pjlink } from '../../activities/drivers/pjlink/client';
 import type { PjlinkDriverSpec } from '../../activities/drivers/pjlink/spec';
 import { DeviceBusyError, DeviceProtocolError } from '../../activities/errors';
@@ -28,6 +28,12 @@ const simulator = useSimulator({
   ],
 });
 
+/** The suite's support switches every device off before each test; these projectors start each test on. */
+beforeEach(() => {
+  for (const id of ['proj-on', 'proj-locked', 'proj-telemetry', 'proj-laser']) simulator.device(id).setPower('on');
+  simulator.device('proj-on', 'pjlink').setInput('32');
+});
+
 function projector(id: string, spec: Partial<PjlinkDriverSpec> = {}) {
   return target(id, { type: 'pjlink', host: '127.0.0.1', port: simulator.device(id).port, timeouts: TIMEOUTS, inputs: INPUTS, ...spec });
 }
@@ -42,7 +48,7 @@ describe('pjlink aspects', () => {
   });
 
   it('when an input has no venue name, then it reads as its code', async () => {
-    simulator.device('proj-on').setInput('11');
+    simulator.device('proj-on', 'pjlink').setInput('11');
     await expect(pjlink.probe(callFor(projector('proj-on')), ['input'])).resolves.toMatchObject({ aspects: { input: '11' } });
   });
 
@@ -50,7 +56,7 @@ describe('pjlink aspects', () => {
     const call = callFor(projector('proj-on'));
     await expect(pjlink.setAspect?.(call, 'input', 'HDMI1')).resolves.toEqual({ detail: '%1INPT=OK' });
     await expect(pjlink.setAspect?.(call, 'mute', true)).resolves.toEqual({ detail: '%1AVMT=OK' });
-    const device = simulator.device('proj-on');
+    const device = simulator.device('proj-on', 'pjlink');
     expect(device.input).toBe('31');
     expect(device.avMute).toBe('31');
     expect(device.commands.map((entry) => entry.command).slice(-2)).toEqual(['INPT 31', 'AVMT 31']);

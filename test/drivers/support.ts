@@ -4,7 +4,7 @@ import type { SecretResolver } from '../../activities/drivers/shared/spec';
 import type { DriverSpec } from '../../activities/drivers/specs';
 import { createSecretResolver, secretEnvName } from '../../config/secrets';
 import type { MachineTarget } from '../../domain/types';
-import { startSimulator } from '../../simulator';
+import { startSimulator, type DeviceKind } from '../../simulator';
 
 export const TIMEOUTS = { connectMs: 300, responseMs: 300 };
 /** Room for event-loop latency on a busy 2-core machine; deadlines themselves are exact. */
@@ -83,7 +83,7 @@ async function settledSocketCounts(expected: SocketCounts, devices: Device[]): P
  * Starts the simulator for the file and, around every test, resets each device (off, no fault)
  * and checks that the test left no socket open on either side.
  */
-export function useSimulator(config: SimulatorConfig): { device(id: string): Device } {
+export function useSimulator(config: SimulatorConfig): Pick<Simulator, 'device'> {
   let simulator: Simulator | undefined;
   let before: SocketCounts = { tcp: 0, udp: 0 };
   const running = (): Simulator => {
@@ -111,5 +111,7 @@ export function useSimulator(config: SimulatorConfig): { device(id: string): Dev
     expect(devices.map((d) => [d.id, d.openConnections])).toEqual(devices.map((d) => [d.id, 0]));
   });
 
-  return { device: (id) => running().device(id) };
+  return {
+    device: ((id: string, kind?: DeviceKind) => (kind === undefined ? running().device(id) : running().device(id, kind))) as Simulator['device'],
+  };
 }

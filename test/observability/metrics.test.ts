@@ -25,7 +25,7 @@ let samples: Sample[];
 beforeAll(async () => {
   simulator = await startSimulator({
     devices: [
-      { id: ids.inSync, kind: 'pjlink', initialPower: 'on' },
+      { id: ids.inSync, kind: 'pjlink', initialPower: 'on', lampHours: 1500, errorStatus: '020000' },
       { id: ids.switchedOn, kind: 'pjlink', initialPower: 'off', warmupMs: 100 },
       { id: ids.hung, kind: 'pjlink', fault: { mode: 'hang' } },
       { id: ids.maintained, kind: 'pjlink', initialPower: 'on' },
@@ -35,7 +35,9 @@ beforeAll(async () => {
   const timeouts = { connectMs: 250, responseMs: 250 };
   for (const key of ['inSync', 'switchedOn', 'hung', 'maintained'] as const) {
     const driver = { ...pjlinkDriver(simulator.device(ids[key]).port), timeouts };
-    await worker.startMachine(machine(ids[key], driver, { group: groups[key], failingAfter: 2 }));
+    // The in-sync projector also reads its telemetry (at its first tick, then hourly).
+    const telemetry = key === 'inSync' ? { telemetryIntervalMs: 3_600_000 } : {};
+    await worker.startMachine(machine(ids[key], driver, { group: groups[key], failingAfter: 2, ...telemetry }));
   }
   await worker.client.workflow.getHandle(machineWorkflowId(ids.maintained)).signal(startMaintenanceSignal, operator);
 
@@ -47,7 +49,8 @@ beforeAll(async () => {
         total(current, MACHINE_METRICS.failing, { machine_id: ids.hung }) === 1 &&
         total(current, MACHINE_METRICS.checks, { group: groups.switchedOn, outcome: 'commanded' }) > 0 &&
         total(current, MACHINE_METRICS.checks, { group: groups.maintained, outcome: 'maintenance' }) > 0 &&
-        total(current, `${MACHINE_METRICS.tickLateness}_count`, { group: groups.inSync }) > 0;
+        total(current, `${MACHINE_METRICS.tickLateness}_count`, { group: groups.inSync }) > 0 &&
+        select(current, DEVICE_METRICS.componentState, { machine_id: ids.inSync }).length > 0;
       return seen && current;
     },
     45_000,
@@ -104,6 +107,14 @@ describe('the worker Prometheus endpoint', () => {
     expect(gauge(MACHINE_METRICS.inMaintenance, ids.maintained)).toEqual([1]);
     expect(gauge(MACHINE_METRICS.inMaintenance, ids.hung)).toEqual([0]);
     expect(select(samples, MACHINE_METRICS.failing, { machine_id: ids.hung })[0]?.labels.group).toBe(groups.hung);
+  });
+
+  it('when telemetry reports a lamp error, then lamp hours and each component\'s state are gauges per machine', () => {
+    const state = (component: string) => select(samples, DEVICE_METRICS.componentState, { machine_id: ids.inSync, component }).map((sample) => sample.value);
+    expect(state('lamp')).toEqual([2]);
+    expect(state('fan')).toEqual([0]);
+    expect(select(samples, DEVICE_METRICS.lampHours, { machine_id: ids.inSync, lamp: '1' }).map((sample) => sample.value)).toEqual([1500]);
+    expect(select(samples, DEVICE_METRICS.componentState, { machine_id: ids.hung })).toEqual([]);
   });
 
   it('when ticks fire, then their lateness is a histogram by group', () => {

@@ -55,7 +55,7 @@ function sent(id: string, command: string): string[] {
 describe('aspects beside power, against a real dev server and simulated devices', () => {
   it('when someone switches a projector to another input behind the system\'s back, then it is back on the scene\'s input within one tick', async () => {
     const spec = machine('drifting', projector('drifting'), { aspects: { base: scenes.museum, scenes } });
-    const device = simulator.device('drifting');
+    const device = simulator.device('drifting', 'pjlink');
     await worker.startMachine(spec);
     await waitFor('a check that read the aspects', async () => (await worker.status('drifting')).aspects.every((aspect) => aspect.inWantedState));
 
@@ -82,7 +82,7 @@ describe('aspects beside power, against a real dev server and simulated devices'
     });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(sent('warming', 'INPT'), 'no input command while warming').toEqual([]);
-    await waitFor('the input set once it is on', () => simulator.device('warming').input === '31', 5000 + correctedWithinMs(spec));
+    await waitFor('the input set once it is on', () => simulator.device('warming', 'pjlink').input === '31', 5000 + correctedWithinMs(spec));
     expect(sent('warming', 'INPT')).toEqual(['INPT 31']);
   });
 
@@ -110,7 +110,7 @@ describe('aspects beside power, against a real dev server and simulated devices'
     const boundary = next.time;
     const day = { ...schedule([`00:00-${boundary}`, `${boundary}-24:00`], zone), windowScenes: { [`${boundary}-24:00`]: 'evening' } };
     const spec = machine('scenes', projector('scenes'), { schedule: day, aspects: { base: scenes.museum, scenes } });
-    const device = simulator.device('scenes');
+    const device = simulator.device('scenes', 'pjlink');
     const handle = await worker.startMachine(spec);
     await waitFor('the museum scene', async () => (await worker.status('scenes')).aspects.every((aspect) => aspect.inWantedState && aspect.source === 'machine'));
 
@@ -129,7 +129,7 @@ describe('aspects beside power, against a real dev server and simulated devices'
   });
 
   it('when a volume reads within its tolerance, then it is left alone; once it is outside, it is corrected', async () => {
-    const amp = simulator.device('amp');
+    const amp = simulator.device('amp', 'tcp');
     const driver: DriverSpec = {
       type: 'tcp',
       host: '127.0.0.1',

@@ -24,7 +24,7 @@ export const httpDriver: DeviceDriver = {
     return commandHttp(call, spec, power === 'on' ? spec.on : spec.off);
   },
 
-  setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
+  async setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
     const spec = specOf(call.target, 'http');
     const declared = spec.aspects?.[aspect];
     if (!declared) throw undeclared(call, spec, aspect);

@@ -11,8 +11,8 @@ import { withLineConnection, type LineClient } from '../../net/line-client';
 import { specOf, type DeviceDriver, type DriverCall, type PowerReading } from '../shared/client';
 import { PJLINK_TELEMETRY_QUERIES, pjlinkSteps, type PjlinkDriverSpec } from './spec';
 
-/** The spec caps a line at 136 bytes; the greeting and every reply of the longest call fit well within this. */
-const maxBytesPerConnection = 4096;
+/** The spec caps a line at 136 bytes; a greeting and one reply fit well within this, and each further reply adds as much. */
+const maxBytesPerCommand = 512;
 
 const powerByCode: Record<string, ObservedPower> = { '0': 'off', '1': 'on', '2': 'cooling', '3': 'warming' };
 const componentStates: Record<string, ComponentState> = { '0': 'ok', '1': 'warning', '2': 'error' };
@@ -27,8 +27,8 @@ const commandErrors: Record<string, string> = {
 type Ask = (body: string, parameter: string) => Promise<string>;
 
 export const pjlinkDriver: DeviceDriver = {
-  probe(call: DriverCall, aspectReads: readonly string[] = []): Promise<PowerReading> {
-    return session(call, async (ask, spec, context) => {
+  async probe(call: DriverCall, aspectReads: readonly string[] = []): Promise<PowerReading> {
+    return session(call, 1 + aspectReads.length, async (ask, spec, context) => {
       const reply = await ask('POWR', '?');
       const power = powerByCode[answerOf(context, 'POWR', reply)];
       if (!power) throw context.error(DeviceProtocolError, 'await POWR reply', `unexpected reply ${quote(reply)}`);
@@ -39,19 +39,19 @@ export const pjlinkDriver: DeviceDriver = {
     });
   },
 
-  setPower(call: DriverCall, power: Power): Promise<{ detail: string }> {
-    return session(call, async (ask, _spec, context) => confirmed(context, 'POWR', await ask('POWR', power === 'on' ? '1' : '0')));
+  async setPower(call: DriverCall, power: Power): Promise<{ detail: string }> {
+    return session(call, 1, async (ask, _spec, context) => confirmed(context, 'POWR', await ask('POWR', power === 'on' ? '1' : '0')));
   },
 
-  setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
-    return session(call, async (ask, spec, context) => {
+  async setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
+    return session(call, 1, async (ask, spec, context) => {
       const { body, parameter } = aspectCommand(spec, context, aspect, value);
       return confirmed(context, body, await ask(body, parameter));
     });
   },
 
-  readTelemetry(call: DriverCall): Promise<Omit<Telemetry, 'atMs'>> {
-    return session(call, async (ask, _spec, context) => {
+  async readTelemetry(call: DriverCall): Promise<Omit<Telemetry, 'atMs'>> {
+    return session(call, PJLINK_TELEMETRY_QUERIES.length, async (ask, _spec, context) => {
       const telemetry: Omit<Telemetry, 'atMs'> = {};
       const unanswered: string[] = [];
       for (const query of PJLINK_TELEMETRY_QUERIES) {
@@ -137,11 +137,15 @@ function errorStatusOf(context: DeviceCallContext, answer: string): Record<Devic
  * Connects, reads the greeting, and lets `talk` send commands: the first prefixed with the digest
  * when the device asks for authentication, each waiting its reply's own deadline.
  */
-async function session<T>(call: DriverCall, talk: (ask: Ask, spec: PjlinkDriverSpec, context: DeviceCallContext) => Promise<T>): Promise<T> {
+async function session<T>(
+  call: DriverCall,
+  commands: number,
+  talk: (ask: Ask, spec: PjlinkDriverSpec, context: DeviceCallContext) => Promise<T>,
+): Promise<T> {
   const spec = specOf(call.target, 'pjlink');
   const context = new DeviceCallContext(call.target, `${spec.host}:${spec.port}`);
   const steps = pjlinkSteps(spec);
-  const options = { host: spec.host, port: spec.port, context, signal: call.signal, receiveTerminator: '\r', maxBytes: maxBytesPerConnection };
+  const options = { host: spec.host, port: spec.port, context, signal: call.signal, receiveTerminator: '\r', maxBytes: commands * maxBytesPerCommand };
   return withLineConnection(options, steps.connectMs, async (client: LineClient) => {
     const greeting = (await client.readLine('read greeting', steps.greetingMs)).trim();
     let digest = authDigest(call, spec, context, greeting);

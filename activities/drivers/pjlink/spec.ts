@@ -31,7 +31,9 @@ function deadlineOf(spec: Pick<PjlinkDriverSpec, 'timeouts'>, replies: number): 
 
 export function pjlinkAspects(spec: Pick<PjlinkDriverSpec, 'inputs'>): AspectSpecs {
   return {
-    input: { kind: 'text', values: spec.inputs ? [...Object.keys(spec.inputs), ...Object.values(spec.inputs)] : PJLINK_INPUT_CODES },
+    input: spec.inputs
+      ? { kind: 'text', values: [...Object.keys(spec.inputs), ...Object.values(spec.inputs)] }
+      : { kind: 'text', values: PJLINK_INPUT_CODES, describe: 'a PJLink input code like "31" (or give the driver `inputs:` names)' },
     mute: { kind: 'boolean' },
   };
 }

@@ -22,7 +22,7 @@ import { tcpSteps, type TcpConnectionSpec, type TcpExchangeSpec, type TcpLineDri
 type Ask = (command: string) => Promise<string>;
 
 export const tcpDriver: DeviceDriver = {
-  probe(call: DriverCall, aspectReads: readonly string[] = []): Promise<PowerReading> {
+  async probe(call: DriverCall, aspectReads: readonly string[] = []): Promise<PowerReading> {
     const spec = specOf(call.target, 'tcp');
     const context = contextFor(call, spec);
     const patterns = new Map(
@@ -44,7 +44,7 @@ export const tcpDriver: DeviceDriver = {
     return commandTcp(call, spec, power === 'on' ? spec.on : spec.off);
   },
 
-  setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
+  async setAspect(call: DriverCall, aspect: string, value: AspectValue): Promise<{ detail: string }> {
     const spec = specOf(call.target, 'tcp');
     const declared = declaredAspect(spec, contextFor(call, spec), aspect);
     const wire = wireValueOf(declared, value);
