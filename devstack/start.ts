@@ -41,7 +41,7 @@ runProcess(async (startup) => {
         throw demoDevicePortFailure(error, process.env);
       })
     : undefined;
-  if (simulator) startup.started('the device simulator', simulator.stop);
+  if (simulator) startup.started('the device simulator', () => simulator.stop());
 
   const target = temporalTarget(devServer ? { ...process.env, TEMPORAL_ADDRESS: devServer.address } : process.env);
   const { drained } = await worker.start(startup, target);

@@ -78,9 +78,11 @@ function commandsOf(id: string, fromMs = 0) {
 describe('the worker is killed with SIGKILL in the middle of a tick', () => {
   it('when it is started again, then every workflow continues, no machine misses more ticks than the downtime covers, and no command is sent twice within one decision', async () => {
     await syncInventory(client, { taskQueue, machines: venue.specs });
+    // And past its first telemetry read (a projector's, right after its first check), so the
+    // connection the kill lands on below is a check's, not that read's.
     await waitFor(
-      'every machine in sync',
-      async () => [...(await statusesOf(client, venue.specs)).values()].every((status) => status.lastCheck?.outcome === 'in-sync'),
+      'every machine in sync, every projector past its first telemetry read',
+      async () => [...(await statusesOf(client, venue.specs)).values()].every((status) => status.lastCheck?.outcome === 'in-sync' && (status.driver !== 'pjlink' || status.telemetry !== undefined)),
       90_000,
     );
     const before = await statusesOf(client, venue.specs);
