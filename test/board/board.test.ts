@@ -33,6 +33,8 @@ const TICK_MS = 1_000;
 const BOARD_SWEEP_WITHIN_MS = 5_000;
 const HTML_NAME = '<img src=x onerror="window.pwned=1"><b class="injected">Bold</b> & <script>window.pwned=2</script>';
 const HTML_MACHINE = 'board-html';
+/** A projector wanted on HDMI2, which it lacks: every correction fails (ERR2), and a high failingAfter keeps it from counting as failing. */
+const DRIFT_MACHINE = 'board-drift';
 
 /**
  * What the test reads inside the page; the project's TypeScript has no DOM library. Functions
@@ -73,12 +75,20 @@ beforeAll(async () => {
     ...('warmupMs' in device ? { warmupMs: 300, cooldownMs: 300 } : {}),
     ...('bootMs' in device ? { bootMs: 300, shutdownMs: 300 } : {}),
   }));
-  simulator = await startSimulator({ devices: [...devices, { id: HTML_MACHINE, kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0 }] });
+  simulator = await startSimulator({
+    devices: [
+      ...devices,
+      { id: HTML_MACHINE, kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0 },
+      { id: DRIFT_MACHINE, kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0, inputs: ['31'] },
+    ],
+  });
   htmlSpec = machine(HTML_MACHINE, pjlinkDriver(simulator.device(HTML_MACHINE).port), { name: HTML_NAME, group: 'foyer', tickMs: TICK_MS });
   const secrets = parseYaml(readFileSync(path.join(ROOT, 'config/demo-secrets.yaml'), 'utf8')) as Record<string, string>;
   worker = await startTestWorker(secrets);
   fleet = machineFleet(worker.client, worker.taskQueue);
-  await fleet.start(venue.machines);
+  const driftDriver = { ...pjlinkDriver(simulator.device(DRIFT_MACHINE).port), inputs: { HDMI1: '31', HDMI2: '32' } };
+  const driftSpec = machine(DRIFT_MACHINE, driftDriver, { group: 'foyer', tickMs: TICK_MS, failingAfter: 1_000, aspects: { base: { input: 'HDMI2' }, scenes: {} } });
+  await fleet.start([...venue.machines, driftSpec]);
   api = await startApi({ client: worker.client, taskQueue: worker.taskQueue, venue, webUiBaseUrl: WEB_UI });
   browser = await launchChromium();
   page = await browser.context.newPage();
@@ -143,7 +153,8 @@ describe('the status board', () => {
     await page.locator('#token-dialog button[type="submit"]').click();
     await boardReady();
 
-    await waitFor('every demo machine on the board', async () => (await page.locator('.machine').count()) === venue.machines.length);
+    // The demo venue and the projector wanted on an input it lacks (DRIFT_MACHINE), in the foyer.
+    await waitFor('every demo machine on the board', async () => (await page.locator('.machine').count()) === venue.machines.length + 1);
     const zones = [...new Set(venue.machines.map((spec) => spec.group))].sort();
     expect(await page.locator('section.group h2').allTextContents()).toEqual(zones);
     for (const spec of venue.machines) {
@@ -193,6 +204,17 @@ describe('the status board', () => {
     expect(Math.abs((maintenance.untilMs ?? 0) - (Date.now() + 2 * 3600_000))).toBeLessThan(60_000);
     await waitFor('the maintenance badge with its end', async () => /^maintenance until \S/.test((await card(id).locator('.badge.maintenance').textContent()) ?? ''), 20_000);
     await card(id).locator('.summary').click();
+  });
+
+  it('when a machine is on as it should be but an aspect is not as wanted, then its card stands out like a wrong power state and names the aspect', async () => {
+    await card(DRIFT_MACHINE).scrollIntoViewIfNeeded();
+    await waitFor(`${DRIFT_MACHINE} marked as not as wanted`, async () => (await card(DRIFT_MACHINE).getAttribute('data-attention')) === 'mismatch', BOARD_SWEEP_WITHIN_MS + 10_000);
+    expect(await powerOf(DRIFT_MACHINE)).toEqual(['ON', 'ON']);
+    expect(await card(DRIFT_MACHINE).locator('.power b[data-mismatch]').count(), 'the power itself is right').toBe(0);
+    await expand(DRIFT_MACHINE);
+    await waitFor('the badge to name the aspect', async () => (await card(DRIFT_MACHINE).locator('.badge.drift').textContent()) === 'input not as wanted', 20_000);
+    expect((await worker.status(DRIFT_MACHINE)).health).toBe('ok');
+    await card(DRIFT_MACHINE).locator('.summary').click();
   });
 
   it('when a projector\'s details are opened, then they show each aspect as seen and wanted, its lamp hours and the fault its telemetry reports', async () => {

@@ -42,9 +42,13 @@ function attentionOf(view) {
   if (view.health === 'failing') return 'failing';
   if (view.mode === 'maintenance') return 'maintenance';
   if (view.mode === 'override') return 'override';
-  const settled = view.observed === 'on' || view.observed === 'off';
   // An input, mute or level off its wanted value is as wrong as the wrong power state.
-  return (settled && view.desired && view.observed !== view.desired) || !view.aspectsWanted ? 'mismatch' : '';
+  return powerMismatch(view) || !view.aspectsWanted ? 'mismatch' : '';
+}
+
+function powerMismatch(view) {
+  const settled = view.observed === 'on' || view.observed === 'off';
+  return settled && Boolean(view.desired) && view.observed !== view.desired;
 }
 
 function badgesOf(view, status) {
@@ -56,6 +60,10 @@ function badgesOf(view, status) {
   if (view.mode === 'override') {
     const override = agrees ? status.override : undefined;
     badges.push(['override', `forced ${view.desired ?? ''}${override ? ` ${untilText(override.untilMs)}` : ''}`]);
+  }
+  if (!view.aspectsWanted) {
+    const off = status?.aspects?.filter((aspect) => aspect.inWantedState === false).map((aspect) => aspect.name) ?? [];
+    badges.push(['drift', off.length > 0 ? `${off.join(', ')} not as wanted` : 'not as wanted']);
   }
   if (view.mode === 'maintenance') {
     const maintenance = agrees ? status.maintenance : undefined;
@@ -84,7 +92,7 @@ export function renderSummary(entry) {
   parts.dot.dataset.power = view.observed;
   parts.name.textContent = summary.name ?? summary.id;
   setPower(parts.desired, view.desired, false);
-  setPower(parts.observed, view.observed, attention === 'mismatch');
+  setPower(parts.observed, view.observed, powerMismatch(view));
   parts.badges.replaceChildren(...badgesOf(view, status));
   const lastError = view.health === 'failing' ? lastErrorOf(status) : undefined;
   parts.lastError.textContent = lastError ?? '';
