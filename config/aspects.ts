@@ -50,7 +50,12 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
   };
   for (const [name, schedule] of Object.entries(venue.schedules)) checkWindowScenes(name, schedule, addIssue, checkScene);
 
-  const machines = venue.machines.map((machine, index) => ({ machine, index, aspects: driverAspects(toDriverSpec(machine.driver, machine.address)) }));
+  const machines = venue.machines.map((machine, index) => ({
+    machine,
+    index,
+    aspects: driverAspects(toDriverSpec(machine.driver, machine.address)),
+    namedScenes: scenesNamedFor(venue, machine, defaultGroup),
+  }));
   const everyAspect = new Set(machines.flatMap(({ aspects }) => Object.keys(aspects)));
 
   for (const [name, group] of Object.entries(venue.groups)) {
@@ -64,7 +69,7 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
     checkValues(group.aspects, ['groups', name, 'aspects'], members, addIssue);
   }
   for (const [name, values] of Object.entries(venue.scenes)) {
-    const naming = machines.filter(({ machine }) => scenesNamedFor(venue, machine, defaultGroup).has(name));
+    const naming = machines.filter(({ namedScenes }) => namedScenes.has(name));
     for (const aspect of Object.keys(values)) {
       if (!everyAspect.has(aspect)) addIssue(['scenes', name, aspect], `no machine of the venue has an aspect "${aspect}"; ${knownAspects(everyAspect, 'the venue has')}`);
     }

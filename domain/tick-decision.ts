@@ -73,9 +73,14 @@ export function openTick(spec: Pick<MachineSpec, 'schedule' | 'aspects'>, state:
   }
   const override = isInEffect(state.override, now) ? state.override : undefined;
   const tick = { atMs: now, desired: desiredPower(schedule, override, now).power };
-  const wanted = spec.aspects && tick.desired === 'on' ? wantedAspects(spec.aspects, sceneAt(schedule, now), override) : {};
+  const wanted = wantedAspectsAt(spec, override, tick.desired, now);
   if (!isInEffect(state.maintenance, now)) return { tick, wanted, changes, audit };
   return { tick, wanted, changes, audit, skipped: { ...tick, outcome: 'maintenance' } };
+}
+
+/** What a machine's aspects should be at `atMs`: nothing while it should be off, so they are left alone. */
+export function wantedAspectsAt(spec: Pick<MachineSpec, 'schedule' | 'aspects'>, override: Override | undefined, desired: Power, atMs: number): Record<string, WantedAspect> {
+  return spec.aspects && desired === 'on' ? wantedAspects(spec.aspects, sceneAt(spec.schedule, atMs), override) : {};
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config/errors';
 import { parseVenueConfig } from '../../config/load';
+import { rejectionOf } from './rejection';
 
 const PROJECTOR = '{ type: pjlink, inputs: { HDMI1: "31", HDMI2: "32" } }';
 
@@ -17,16 +17,6 @@ function venue(options: { schedule?: string; scenes?: string[]; group?: string; 
     'machines:',
     `  - { id: proj-01, group: projectors, address: 127.0.0.1${options.machine ? `, ${options.machine}` : ''}, driver: ${options.driver ?? PROJECTOR} }`,
   ].join('\n');
-}
-
-function rejectionOf(text: string): string {
-  try {
-    parseVenueConfig(text, 'config/venue.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the venue file to be rejected');
 }
 
 describe('aspects and scenes in the venue file', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config/errors';
-import { parseVenueConfig } from '../../config/load';
+import { rejectionOf } from './rejection';
 
 const HEADER = [
   'venue:',
@@ -14,16 +13,6 @@ const HEADER = [
 /** A venue file whose machines section (from line 8) is the given lines. */
 function withMachines(...machineLines: string[]): string {
   return [...HEADER, 'machines:', ...machineLines].join('\n');
-}
-
-function rejectionOf(text: string): string {
-  try {
-    parseVenueConfig(text, 'config/venue.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the venue file to be rejected');
 }
 
 describe('venue file problems', () => {

@@ -1,10 +1,11 @@
 /** What a machine shows: its status query's answer, and the search attributes visibility lists it by. */
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { driverAspects } from '../../activities/drivers/specs';
-import { aspectNames, isWanted, wantedAspects, type AspectValue } from '../../domain/aspects';
+import { aspectNames, isWanted, type AspectValue, type WantedAspect } from '../../domain/aspects';
 import type { AspectState } from '../../domain/check';
 import { desiredPower, isInEffect } from '../../domain/desired-state';
-import { nextScheduleChange, sceneAt } from '../../domain/schedule';
+import { nextScheduleChange } from '../../domain/schedule';
+import { wantedAspectsAt } from '../../domain/tick-decision';
 import type { MachineSpec, Power } from '../../domain/types';
 import {
   AspectsInWantedState,
@@ -22,7 +23,8 @@ import {
 import type { MachineState } from './machine-state';
 
 /** Writes only the search attributes that changed. */
-export function publish(spec: MachineSpec, state: MachineState, desired: Power, health: Health): void {
+/** `wanted`: the aspects the tick wanted (domain/tick-decision.ts), so they are not worked out again here. */
+export function publish(spec: MachineSpec, state: MachineState, desired: Power, health: Health, wantedAspects: Record<string, WantedAspect>): void {
   const current = workflowInfo().typedSearchAttributes;
   const wanted = [
     { key: MachineId, value: spec.id },
@@ -31,7 +33,7 @@ export function publish(spec: MachineSpec, state: MachineState, desired: Power, 
     { key: ObservedPower, value: state.lastObservation?.power ?? 'unknown' },
     { key: MachineHealth, value: health },
     { key: ControlMode, value: modeOf(state) },
-    ...(spec.aspects ? [{ key: AspectsInWantedState, value: inWantedState(spec, state, desired) }] : []),
+    ...(spec.aspects ? [{ key: AspectsInWantedState, value: inWantedState(spec, state, wantedAspects) }] : []),
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length > 0) upsertSearchAttributes(changed);
@@ -59,21 +61,19 @@ export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: num
     missedTicks: state.missedTicks,
     nextTickMs,
     nextScheduleChangeMs: nextScheduleChange(spec.schedule, now),
-    aspects: aspectStatuses(spec, state, desired.power === 'on', now),
+    aspects: aspectStatuses(spec, state, wantedAspectsAt(spec, isInEffect(state.override, now) ? state.override : undefined, desired.power, now)),
     telemetry: state.telemetry,
     telemetryFailure: state.telemetryFailure,
     audit: state.audit,
   };
 }
 
-function inWantedState(spec: MachineSpec, state: MachineState, desired: Power): 'yes' | 'no' {
-  return aspectStatuses(spec, state, desired === 'on', Date.now()).every((aspect) => aspect.inWantedState !== false) ? 'yes' : 'no';
+function inWantedState(spec: MachineSpec, state: MachineState, wanted: Record<string, WantedAspect>): 'yes' | 'no' {
+  return aspectStatuses(spec, state, wanted).every((aspect) => aspect.inWantedState !== false) ? 'yes' : 'no';
 }
 
-function aspectStatuses(spec: MachineSpec, state: MachineState, shouldBeOn: boolean, now: number): AspectStatus[] {
+function aspectStatuses(spec: MachineSpec, state: MachineState, wanted: Record<string, WantedAspect>): AspectStatus[] {
   if (!spec.aspects) return [];
-  const override = isInEffect(state.override, now) ? state.override : undefined;
-  const wanted = shouldBeOn ? wantedAspects(spec.aspects, sceneAt(spec.schedule, now), override) : {};
   const specs = driverAspects(spec.driver);
   return aspectNames(spec.aspects).map((name): AspectStatus => {
     const known = state.aspects?.[name];

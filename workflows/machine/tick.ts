@@ -33,7 +33,7 @@ export async function reconcile(spec: MachineSpec, state: MachineState, healthGa
     if (state.lastCheck.observed !== undefined) await readTelemetryWhenDue(spec, state);
   } finally {
     const health = healthOf(state, spec);
-    publish(spec, state, tick.desired, health);
+    publish(spec, state, tick.desired, health, opening.wanted);
     healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined });
   }
 }
