@@ -8,7 +8,7 @@ import { syncInventory } from '../../fleet/sync';
 import { startApi, type ApiUnderTest } from '../api/support';
 import { waitFor } from '../support/wait-for';
 import { temporalAddress, uniqueTaskQueue } from '../support/temporal';
-import { startResilienceRun, startWorker, statusesOf, stopResilienceRun, type TestVenue } from './support';
+import { printWorkerOutputOnFailure, startResilienceRun, startWorker, statusesOf, stopResilienceRun, type TestVenue } from './support';
 
 const TICK_MS = 2_000;
 /** Every machine starts on, as the schedule wants; the operator then switches them all off. */
@@ -42,6 +42,7 @@ afterAll(async () => {
 
 describe('overrides sent while no worker runs', () => {
   it('when the worker is stopped, overrides are posted through the API and the worker starts again, then every one is applied', async () => {
+    printWorkerOutputOnFailure(() => worker);
     await syncInventory(client, { taskQueue, machines: venue.specs });
     await waitFor(
       'every machine in sync',

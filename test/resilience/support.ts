@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { onTestFailed } from 'vitest';
 import { startWorkerProcess, type WorkerProcess } from '../../harness/processes';
 import { simulatorConfigFor, venueFileFor, type BenchDevice } from '../../harness/venue-files';
 import { loadVenueConfig } from '../../config/load';
@@ -113,4 +114,9 @@ export async function stopResilienceRun({ client, venue, worker }: Partial<Resil
   if (client && venue) await terminateAll(client, venue.specs);
   await venue?.stop();
   await client?.connection.close();
+}
+
+/** Call in a test: when it fails, the worker's last output (task failures, warnings) is printed beside the assertion. */
+export function printWorkerOutputOnFailure(currentWorker: () => WorkerProcess | undefined): void {
+  onTestFailed(() => console.error(`worker output at the failure:\n${currentWorker()?.child.output() ?? '(no worker running)'}`));
 }

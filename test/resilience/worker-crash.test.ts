@@ -10,7 +10,7 @@ import { machineWorkflowId } from '../../fleet/machines';
 import { syncInventory } from '../../fleet/sync';
 import { waitFor } from '../support/wait-for';
 import { temporalAddress, uniqueTaskQueue } from '../support/temporal';
-import { slotsBetween, startResilienceRun, startWorker, statusesOf, stopResilienceRun, type TestVenue } from './support';
+import { printWorkerOutputOnFailure, slotsBetween, startResilienceRun, startWorker, statusesOf, stopResilienceRun, type TestVenue } from './support';
 
 const TICK_MS = 2_000;
 /** Long enough that the kill lands while this projector's check is on the wire. */
@@ -77,6 +77,7 @@ function commandsOf(id: string, fromMs = 0) {
 
 describe('the worker is killed with SIGKILL in the middle of a tick', () => {
   it('when it is started again, then every workflow continues, no machine misses more ticks than the downtime covers, and no command is sent twice within one decision', async () => {
+    printWorkerOutputOnFailure(() => worker);
     await syncInventory(client, { taskQueue, machines: venue.specs });
     // And past its first telemetry read (a projector's, right after its first check), so the
     // connection the kill lands on below is a check's, not that read's.

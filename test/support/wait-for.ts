@@ -9,7 +9,16 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${withCauses(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** An SDK error's message alone ("Failed to query Workflow") hides why; its causes say it. */
+function withCauses(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error; current !== undefined && messages.length < 5; current = current instanceof Error ? current.cause : undefined) {
+    messages.push(String(current));
+  }
+  return messages.join(' <- ');
 }
