@@ -36,7 +36,8 @@ const workflowImportRule = {
     { group: ['node:*'], message: NODE_BUILTIN_MESSAGE },
     {
       // Any relative import that climbs to the top level and enters a folder other than these, or a driver spec.
-      regex: `^(?:\\.\\./)+(?!(?:${WORKFLOW_SAFE_FOLDERS.join('|')})(?:/|$)|${DRIVER_SPEC_MODULE}$)[^./]`,
+      // A workflow package (workflows/<name>/) may import a sibling package's contract, and nothing else of it.
+      regex: `^(?!\\.\\./[^./][^/]*/contract$)(?:\\.\\./)+(?!(?:${WORKFLOW_SAFE_FOLDERS.join('|')})(?:/|$)|${DRIVER_SPEC_MODULE}$)[^./]`,
       message: WORKER_SIDE_MESSAGE,
       allowTypeImports: true,
     },
@@ -70,8 +71,8 @@ const workflowGlobalsRule = [
 const contractOnlyRule = {
   patterns: [
     {
-      regex: '(?:^|/)workflows/machine(?:/(?!contract$)|$)',
-      message: 'Outside workflows/, import the machine workflow through workflows/machine/contract.ts.',
+      regex: '(?:^|/)workflows/(?!index$)[^/.]+(?:/(?!contract$)|$)',
+      message: 'Outside workflows/, import a workflow through its contract (workflows/<name>/contract.ts).',
     },
   ],
 };

@@ -12,6 +12,7 @@ import { createCursorCodec } from './cursor';
 import { consoleLog, type ApiLog } from './log';
 import { bulkRoutes } from './routes/bulk';
 import { machineRoutes } from './routes/machines';
+import { readinessRoutes } from './routes/readiness';
 import { systemRoutes } from './routes/system';
 import { DEFAULT_TEMPORAL_TIMEOUT_MS } from './temporal-calls';
 
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(systemRoutes(ctx, guards));
   app.use(machineRoutes(ctx, guards));
   app.use(bulkRoutes(ctx, guards));
+  app.use(readinessRoutes(ctx, guards));
   app.use(boardRoutes(ctx, guards, feed));
   app.use(routeNotFound);
   app.use(errorHandler(log));

@@ -23,6 +23,8 @@ import {
   healthReport,
   machineDetail,
   machinePage,
+  readinessStatus,
+  reportAccepted,
   syncReport,
 } from './response-schemas';
 import {
@@ -34,6 +36,7 @@ import {
   mutationQuery,
   noQuery,
   overrideBody,
+  reportPath,
   syncBody,
   type ActorBody,
 } from './schemas';
@@ -282,6 +285,36 @@ export const VENUE_CHANGES: readonly ChangeOperation<undefined>[] = CHANGES.map(
   }),
 );
 
+// ---- Readiness reports ----
+
+const NO_READINESS = error("The venue file has no `readiness:` section, or POST /sync has not run since it got one.");
+
+export const getReadiness: ApiOperation<{ query: typeof noQuery }> = {
+  id: 'getReadiness',
+  method: 'get',
+  path: '/readiness',
+  summary: 'The doors-open and after-closing reports',
+  description: "The venue's readiness workflow: the next report, the one being made, and the last reports with every machine not ready and why.",
+  tag: 'venue',
+  access: 'read',
+  input: { query: noQuery },
+  answers: { '200': answer('The reports, newest first.', readinessStatus), ...READ_ERRORS, '404': NO_READINESS },
+};
+
+export const runReadinessReport: ApiOperation<{ path: typeof reportPath; body: typeof actorBody }> = {
+  id: 'runReadinessReport',
+  method: 'post',
+  path: '/readiness/{kind}',
+  summary: 'Make a report now',
+  description:
+    'Checks every machine now, asks the lagging ones to correct themselves once more, and reports (through Alertmanager, like the scheduled reports), about the next opening or the last closing. The scheduled report still runs.',
+  tag: 'venue',
+  access: 'write',
+  input: { path: reportPath, body: actorBody },
+  bodyRequired: false,
+  answers: { '202': answer('Accepted: GET /readiness shows it running, then its report.', reportAccepted), ...COMMON_ERRORS, '404': NO_READINESS },
+};
+
 // ---- The system ----
 
 export const sync: ApiOperation<{ body: typeof syncBody }> = {
@@ -326,6 +359,8 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...MACHINE_CHANGES,
   ...GROUP_CHANGES,
   ...VENUE_CHANGES,
+  getReadiness,
+  runReadinessReport,
   sync,
   health,
   describeApi,

@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { driverTypeSchema } from '../config/schema';
+import { READINESS_SYNC_OUTCOMES } from '../fleet/readiness';
 import type { SyncReport } from '../fleet/sync';
 import { CHECK_OUTCOMES, CHECK_STEPS } from '../domain/check';
+import { REPORT_KINDS } from '../domain/readiness';
 import { COMPONENT_STATES, DEVICE_COMPONENTS } from '../domain/telemetry';
 import {
   DESIRED_SOURCE_VALUES,
@@ -20,6 +22,7 @@ import {
   REPORTED_POWER_VALUES,
   type MachineStatus,
 } from '../workflows/machine/contract';
+import type { ReadinessStatus } from '../workflows/readiness/contract';
 
 /** The schemas the OpenAPI document names under components.schemas, each by its id. */
 export const namedSchemas = z.registry<{ id: string }>();
@@ -206,6 +209,46 @@ export type HealthReport = z.output<typeof healthReport>;
 const machineIds = z.array(text);
 export const syncReport = named(
   'SyncReport',
-  z.object({ started: machineIds, updated: machineIds, unchanged: machineIds, retired: machineIds }),
+  z.object({
+    started: machineIds,
+    updated: machineIds,
+    unchanged: machineIds,
+    retired: machineIds,
+    readiness: z.enum(READINESS_SYNC_OUTCOMES).optional().meta({ description: "What became of the venue's readiness workflow (the venue file's `readiness:`)." }),
+  }),
 );
 type _SyncSchemaIsTheReport = Assert<SameShape<z.output<typeof syncReport>, SyncReport>>;
+
+const reportKind = z.enum(REPORT_KINDS);
+const readinessEvent = {
+  kind: reportKind,
+  referenceMs: timeMs.meta({ description: 'The opening (doors-open) or closing (after-closing) the report is about.' }),
+  dueMs: timeMs,
+};
+const readinessReport = named(
+  'ReadinessReport',
+  z.object({
+    kind: reportKind,
+    venue: text,
+    referenceMs: timeMs,
+    checkedAtMs: timeMs,
+    machines: count.meta({ description: 'Machines the report is about: those that must be on at the opening, or off after the closing.' }),
+    notReady: z.array(z.object({ id: text, name: text, group: text, reason: text })),
+    summary: text,
+    checksRequested: count.meta({ description: 'Machines asked to check and correct themselves once more before the report.' }),
+    trigger: text.meta({ description: '`scheduled`, or who asked for it and why.' }),
+    delivery: z.object({ delivered: z.boolean(), atMs: timeMs, detail: text }).optional(),
+  }),
+);
+export const readinessStatus = named(
+  'ReadinessStatus',
+  z.object({
+    venue: text,
+    openingHours: text.meta({ description: 'The schedule whose windows are the openings.' }),
+    next: z.object(readinessEvent).optional(),
+    running: z.object({ ...readinessEvent, trigger: text }).optional(),
+    reports: z.array(readinessReport).meta({ description: 'Newest first.' }),
+  }),
+);
+export const reportAccepted = named('ReportAccepted', z.object({ workflowId: text, kind: reportKind, status: z.literal('accepted') }));
+type _ReadinessSchemaIsTheContract = Assert<SameShape<z.output<typeof readinessStatus>, ReadinessStatus>>;

@@ -2,6 +2,7 @@
  * What the API accepts, as zod schemas. The OpenAPI document's parameters and request bodies are
  * generated from these (api/openapi.ts), so the documented and the enforced rules are the same objects.
  */
+import { REPORT_KINDS } from '../domain/readiness';
 import { z } from 'zod';
 import { aspectNameField, idField } from '../config/fields';
 import { parseDuration } from '../domain/duration';
@@ -99,6 +100,10 @@ export const syncBody = z.strictObject({
 export const machinePath = z.strictObject({ id: idField.meta({ description: 'Machine id from the venue configuration.' }) });
 export const groupPath = z.strictObject({ group: idField.meta({ description: 'Group name from the venue configuration.' }) });
 /** For operations that take no query parameters and say so with a 400. */
+export const reportPath = z.strictObject({
+  kind: z.enum(REPORT_KINDS, { error: `expected ${REPORT_KINDS.join(' or ')}` }).meta({ description: 'doors-open: about the next opening; after-closing: about the last closing.' }),
+});
+
 export const noQuery = z.strictObject({});
 
 export const mutationQuery = z.strictObject({

@@ -32,6 +32,8 @@ const environmentSchema = z.object({
   API_LOCAL_DEMO: z.stringbool().default(false),
   /** Temporal Web UI base, e.g. http://127.0.0.1:8233, for links from GET /machines/:id. */
   TEMPORAL_UI_URL: z.url().optional(),
+  /** Where the worker posts the readiness reports (alerts grouped into one notification each); unset keeps them in the API only. */
+  ALERTMANAGER_URL: z.url().optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

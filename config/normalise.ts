@@ -1,8 +1,10 @@
 /** From the friendly file shape to the contract shapes of domain/types.ts, with every default applied. */
 import { toDriverSpec } from '../activities/drivers/schemas';
 import { driverAspects, telemetryDeadlineMs } from '../activities/drivers/specs';
+import type { ReadinessSpec } from '../domain/readiness';
 import type { MachineSchedule, MachineSpec, ScheduleException, Weekday } from '../domain/types';
 import { resolveMachineAspects, windowsAndScenes } from './aspects';
+import { toReadinessSpec } from './readiness';
 import { DEFAULT_GROUP, type VenueFile } from './schema';
 
 export interface VenueConfig {
@@ -13,6 +15,8 @@ export interface VenueConfig {
   /** The names of the venue's scenes, which overrides may name. */
   scenes: string[];
   machines: MachineSpec[];
+  /** When the doors-open and after-closing reports run; absent when the venue file has no `readiness:`. */
+  readiness?: ReadinessSpec;
 }
 
 type MachineEntry = VenueFile['machines'][number];
@@ -27,7 +31,15 @@ export function toVenueConfig(venueFile: VenueFile, file: string): VenueConfig {
     tickMs: venueFile.controller.tick,
     scenes: Object.keys(venueFile.scenes),
     machines: venueFile.machines.map((machine) => toMachineSpec(venueFile, machine)),
+    ...(venueFile.readiness && { readiness: readinessOf(venueFile, venueFile.readiness) }),
   };
+}
+
+function readinessOf(venueFile: VenueFile, readiness: NonNullable<VenueFile['readiness']>): ReadinessSpec {
+  const { name, timezone } = venueFile.venue;
+  // schema.ts has checked that the schedule exists.
+  const openingHours = toMachineSchedule(venueFile.schedules[readiness.schedule] as ScheduleEntry, { name: readiness.schedule, timezone, leadMs: 0, lagMs: 0 });
+  return toReadinessSpec(readiness, { name, timezone }, openingHours);
 }
 
 function toMachineSpec(venueFile: VenueFile, machine: MachineEntry): MachineSpec {

@@ -17,6 +17,7 @@ import {
 } from './fields';
 import { aspectValuesField, checkAspects, windowEntryField } from './aspects';
 import { OMIT_INPUT } from './issues';
+import { readinessField } from './readiness';
 
 /** Machines without a `group:` belong here; declaring a group of this name gives them settings. */
 export const DEFAULT_GROUP = 'ungrouped';
@@ -98,6 +99,7 @@ export const venueFileSchema = strictObject({
   scenes: z.record(idField, aspectValuesField).default({}),
   groups: z.record(idField, group).default({}),
   machines: z.array(machine).min(1, { error: 'expected at least one machine' }),
+  readiness: readinessField.optional(),
 }).superRefine(checkReferences);
 
 export type VenueFile = z.output<typeof venueFileSchema>;
@@ -107,6 +109,9 @@ function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
   const groupNames = Object.keys(venue.groups);
   const unknownSchedule = (name: string) => `unknown schedule "${name}"; ${listOf('schedules', scheduleNames)}`;
 
+  if (venue.readiness && !venue.schedules[venue.readiness.schedule]) {
+    context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['readiness', 'schedule'], message: unknownSchedule(venue.readiness.schedule) });
+  }
   for (const [name, { schedule: scheduleName }] of Object.entries(venue.groups)) {
     if (scheduleName !== undefined && !venue.schedules[scheduleName]) {
       context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['groups', name, 'schedule'], message: unknownSchedule(scheduleName) });

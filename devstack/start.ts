@@ -46,11 +46,12 @@ runProcess(async (startup) => {
   const target = temporalTarget(devServer ? { ...process.env, TEMPORAL_ADDRESS: devServer.address } : process.env);
   const { drained } = await worker.start(startup, target);
   const client = await connectClient(startup, target);
-  const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines });
+  const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines, readiness: { spec: venue.readiness } });
   const apiUrl = await startApi(startup, { ...api, webUiBaseUrl: api.webUiBaseUrl ?? devServer?.uiUrl }, { client, namespace: target.namespace, venue });
 
   console.log(`\n${venue.venue.name}: ${venue.machines.length} machines, tick ${venue.tickMs / 1000} s`);
   console.log(`  inventory:   ${report.started.length} started, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.retired.length} retired`);
+  if (venue.readiness) console.log(`  readiness:   reports ${venue.readiness.beforeMs / 60_000} min before each opening of "${venue.readiness.schedule.name}" (${report.readiness})`);
   if (devServer?.uiUrl) console.log(`  Web UI:      ${devServer.uiUrl}/namespaces/${target.namespace}/workflows`);
   console.log(`  Temporal:    ${target.connectionOptions.address} (npm run temporal -- workflow list)`);
   console.log(`  board:       ${apiUrl}/`);

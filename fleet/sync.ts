@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { ReadinessSpec } from '../domain/readiness';
 import type { MachineSpec } from '../domain/types';
+import { configHashOf } from './config-hash';
 import { mapLimited, PARALLEL_CALLS } from './map-limited';
 import { machineWorkflowId, runningMachines, startMachine } from './machines';
+import { syncReadiness, type ReadinessSyncOutcome } from './readiness';
 import { configurationChangedSignal, retireSignal } from '../workflows/machine/contract';
 
 export interface SyncOptions {
@@ -12,6 +14,11 @@ export interface SyncOptions {
   ticksPerRun?: number;
   /** Who asked, for the audit trail of changed and retired machines. */
   by?: string;
+  /**
+   * The venue's readiness reports, when the caller syncs a whole venue file (`spec` absent when
+   * the file has no `readiness:`); absent, the readiness workflow is left alone (benchmarks, tests of machines).
+   */
+  readiness?: { spec?: ReadinessSpec };
 }
 
 export interface SyncReport {
@@ -19,6 +26,8 @@ export interface SyncReport {
   updated: string[];
   unchanged: string[];
   retired: string[];
+  /** What became of the readiness workflow; absent when the sync left it alone. */
+  readiness?: ReadinessSyncOutcome;
 }
 
 /**
@@ -52,7 +61,8 @@ export async function syncInventory(client: Client, options: SyncOptions): Promi
     await client.workflow.getHandle(machineWorkflowId(id)).signal(retireSignal, { by, reason: 'removed from the venue configuration' });
     report.retired.push(id);
   });
-  for (const list of Object.values(report)) list.sort();
+  for (const list of [report.started, report.updated, report.unchanged, report.retired]) list.sort();
+  if (options.readiness) report.readiness = await syncReadiness(client, options.taskQueue, options.readiness.spec);
   return report;
 }
 
@@ -60,19 +70,4 @@ export async function syncInventory(client: Client, options: SyncOptions): Promi
 async function configHashesOfRunning(client: Client, taskQueue: string): Promise<Map<string, string>> {
   const running = await runningMachines(client, taskQueue);
   return new Map(running.map(({ id, memo }) => [id, typeof memo?.configHash === 'string' ? memo.configHash : '']));
-}
-
-export function configHashOf(spec: MachineSpec): string {
-  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -9,6 +9,8 @@ runProcess(async (startup) => {
   const env = loadEnvironment();
   const venue = loadVenueConfig(env.VENUE_CONFIG);
   const client = await connectClient(startup, temporalTarget());
-  const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines });
-  for (const [outcome, ids] of Object.entries(report)) console.log(`${outcome}: ${ids.length ? ids.join(', ') : '-'}`);
+  const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines, readiness: { spec: venue.readiness } });
+  const { readiness, ...machines } = report;
+  for (const [outcome, ids] of Object.entries(machines)) console.log(`${outcome}: ${ids.length ? ids.join(', ') : '-'}`);
+  console.log(`readiness reports: ${readiness}`);
 });

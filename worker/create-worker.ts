@@ -2,12 +2,14 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import type { ReadinessActivities } from '../activities/readiness';
 
 export interface MachineWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: Activities;
+  /** The readiness activities where the venue's readiness workflow may run: the product's worker and the readiness tests. */
+  activities: Activities & Partial<ReadinessActivities>;
   /** A bundle made once (tests, benchmarks); otherwise the prebuilt one or the sources. */
   workflowBundle?: WorkflowBundleOption;
   /** Other workflow sources than the machine workflow's: the scale benchmark's minimal loop. */

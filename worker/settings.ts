@@ -15,6 +15,8 @@ export interface WorkerSettings {
   /** 0 leaves the Prometheus endpoint off. */
   metricsPort: number;
   logLevel: LogLevel;
+  /** Readiness reports go out through it; absent, they stay in the API. */
+  alertmanagerUrl: string | undefined;
 }
 
 /** The worker's settings from the parsed environment (config/environment.ts) and the venue it serves. */
@@ -27,5 +29,6 @@ export function workerSettings(env: Environment, venue: VenueConfig): WorkerSett
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ?? cacheSizeFor(venue.machines.length),
     metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
+    alertmanagerUrl: env.ALERTMANAGER_URL,
   };
 }

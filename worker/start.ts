@@ -3,8 +3,10 @@
  * Two steps, so that `npm start` fails on what needs no server (a missing secret, a taken metrics
  * port) before it starts one: `prepareWorker`, then `start` once Temporal's address is known.
  */
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createReadinessActivities } from '../activities/readiness';
 import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';
@@ -47,7 +49,11 @@ export function prepareWorker(settings: WorkerSettings, experiment: WorkerExperi
         connection,
         namespace: target.namespace,
         taskQueue: settings.taskQueue,
-        activities: createActivities({ secrets }),
+        activities: {
+          ...createActivities({ secrets }),
+          // The readiness reports read machines through their workflows, on this worker's own connection.
+          ...createReadinessActivities({ client: new Client({ connection, namespace: target.namespace }), taskQueue: settings.taskQueue, alertmanagerUrl: settings.alertmanagerUrl }),
+        },
         maxConcurrentActivities: settings.maxConcurrentActivities,
         maxCachedWorkflows: settings.maxCachedWorkflows,
         ...experiment,

@@ -45,7 +45,7 @@ export function systemRoutes(ctx: ApiContext, guards: AccessGuards): Router {
     const venue = configuredVenue(ctx, 'sync');
     const report = await withDeadline(
       ctx,
-      () => syncInventory(ctx.client, { taskQueue: ctx.taskQueue, machines: venue.machines, by: by ?? DEFAULT_ACTOR }),
+      () => syncInventory(ctx.client, { taskQueue: ctx.taskQueue, machines: venue.machines, readiness: { spec: venue.readiness }, by: by ?? DEFAULT_ACTOR }),
       SYNC_MS,
     );
     ctx.log.info(`sync ${venue.file} by ${JSON.stringify(by ?? DEFAULT_ACTOR)}: ${report.started.length} started, ${report.updated.length} updated, ${report.retired.length} retired`);

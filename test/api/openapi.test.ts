@@ -58,7 +58,7 @@ function documentedOperations(): DocumentedOperation[] {
 }
 
 function concrete(path: string): string {
-  return path.replace('{id}', 'no-such-machine').replace('{group}', 'no-such-group');
+  return path.replace('{id}', 'no-such-machine').replace('{group}', 'no-such-group').replace('{kind}', 'doors-open');
 }
 
 /**

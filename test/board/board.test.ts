@@ -2,8 +2,8 @@
  * The status board in chromium against the demo venue: a real worker on the suite's dev server,
  * the simulated demo devices (transitions shortened, faults kept) on free ports, a 1 s tick, and
  * the API on port 0 with a token. The tests share one page and run in order, like an operator's
- * session. Screenshots go to test-results/board/; BOARD_SCREENSHOT=docs/board.png also writes
- * the README's.
+ * session. Screenshots go to test-results/board/; DOCS_SCREENSHOTS=1 also writes the README's
+ * (docs/board.png, docs/readiness.png).
  */
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -14,8 +14,10 @@ import { parse as parseYaml } from 'yaml';
 import { loadVenueConfig, type VenueConfig } from '../../config/load';
 import { findFreePort } from '../../devstack/dev-server';
 import type { MachineSpec } from '../../domain/types';
+import { syncReadiness } from '../../fleet/readiness';
 import { loadSimulatorConfig } from '../../simulator/config';
 import { startSimulator, type Simulator } from '../../simulator';
+import { readinessWorkflowId, type ReadinessStatus } from '../../workflows/readiness/contract';
 import { machineFleet, startApi, TOKEN, type ApiUnderTest } from '../api/support';
 import { failingWithinMs } from '../support/budgets';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
@@ -89,6 +91,8 @@ beforeAll(async () => {
   const driftDriver = { ...pjlinkDriver(simulator.device(DRIFT_MACHINE).port), inputs: { HDMI1: '31', HDMI2: '32' } };
   const driftSpec = machine(DRIFT_MACHINE, driftDriver, { group: 'foyer', tickMs: TICK_MS, failingAfter: 1_000, aspects: { base: { input: 'HDMI2' }, scenes: {} } });
   await fleet.start([...venue.machines, driftSpec]);
+  // The demo's readiness reports, their checks shortened so a report takes seconds.
+  await syncReadiness(worker.client, worker.taskQueue, { ...venue.readiness!, recheckAfterMs: 2_000 });
   api = await startApi({ client: worker.client, taskQueue: worker.taskQueue, venue, webUiBaseUrl: WEB_UI });
   browser = await launchChromium();
   page = await browser.context.newPage();
@@ -100,6 +104,7 @@ afterAll(async () => {
   await api?.stop();
   await browser?.close();
   await fleet?.terminateAll();
+  await worker?.client.workflow.getHandle(readinessWorkflowId(worker.taskQueue)).terminate('test finished').catch(() => undefined);
   await worker?.stop();
   await simulator?.stop();
 });
@@ -218,7 +223,7 @@ describe('the status board', () => {
   });
 
   it('when a projector\'s details are opened, then they show each aspect as seen and wanted, its lamp hours and the fault its telemetry reports', async () => {
-    // proj-03 of the demo reports a lamp warning; its inputs are corrected to the gallery scene while it should be on.
+    // proj-03 of the demo reports a lamp warning; its input is corrected to its scene's while it should be on.
     const id = 'proj-03';
     const status = await waitFor(`${id}'s telemetry and aspects`, async () => {
       const s = await worker.status(id);
@@ -232,8 +237,28 @@ describe('the status board', () => {
     const text = (await details.textContent()) ?? '';
     expect(text).toContain(`Lamp${status.telemetry?.lamps?.[0]?.hours} h`);
     expect(text).toContain('Device reportslamp warning');
-    expect(text).toContain(status.desired === 'on' ? 'inputHDMI1 as wanted' : 'left alone while off');
+    // HDMI1 from the gallery scene, HDMI2 in the evening window: whichever the hour wants.
+    const wantedInput = status.aspects.find((aspect) => aspect.name === 'input')?.wanted;
+    expect(text).toContain(status.desired === 'on' ? `input${String(wantedInput)} as wanted` : 'left alone while off');
     await card(id).locator('.summary').click();
+  });
+
+  it('when a doors-open report is asked for, then the board shows its summary and every machine not ready with its reason', async () => {
+    const asked = await api.call('POST', '/readiness/doors-open', { json: { by: 'board test', reason: 'rehearsal' } });
+    expect(asked.status, asked.text).toBe(202);
+    const panel = page.locator('#readiness');
+    // The board asks for the report every 30 s; a reload asks at once.
+    const report = await waitFor('the report', async () => (await api.call<ReadinessStatus>('GET', '/readiness')).body.reports?.find((entry) => entry.trigger.includes('board test')), 60_000);
+    await page.reload();
+    await boardReady();
+    await waitFor('the panel to show the report', async () => ((await panel.textContent()) ?? '').includes(report.summary), 40_000);
+    const text = (await panel.textContent()) ?? '';
+    expect(report.notReady.map((machine) => machine.id), 'the hung projector, wanted on at every opening, is not ready').toContain('proj-07');
+    for (const machine of report.notReady) expect(text).toContain(machine.reason);
+    expect(await panel.getAttribute('data-state')).toBe('not-ready');
+    const shot = path.join(ARTIFACTS, 'readiness.png');
+    await panel.screenshot({ path: shot });
+    if (process.env.DOCS_SCREENSHOTS) await copyFile(shot, path.join(ROOT, 'docs/readiness.png'));
   });
 
   it('when a machine fails, then its card says so with the last error, and the board reads well on a desktop and a phone', async () => {
@@ -249,7 +274,7 @@ describe('the status board', () => {
     await waitFor('proj-07 details', async () => (await card('proj-07').locator('.details dt').allTextContents()).includes('Last error'));
     const desktop = path.join(ARTIFACTS, 'board.png');
     await screenshotWhole(desktop);
-    if (process.env.BOARD_SCREENSHOT) await copyFile(desktop, path.resolve(ROOT, process.env.BOARD_SCREENSHOT));
+    if (process.env.DOCS_SCREENSHOTS) await copyFile(desktop, path.join(ROOT, 'docs/board.png'));
 
     await page.setViewportSize({ width: 390, height: 844 });
     await expand('proj-07');

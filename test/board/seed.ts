@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { mapLimited } from '../../fleet/map-limited';
 import { startMachine } from '../../fleet/machines';
-import { configHashOf } from '../../fleet/sync';
+import { configHashOf } from '../../fleet/config-hash';
 import { ControlMode, DesiredPower, MachineHealth, ObservedPower } from '../../workflows/machine/contract';
 import { machine, pjlinkDriver } from '../support/specs';
 

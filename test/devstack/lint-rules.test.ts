@@ -77,6 +77,17 @@ describe('the machine workflow contract lint rule', () => {
     expect(await lint('api/lint-probe.ts', `import { statusQuery } from '../workflows/machine/contract';\nexport const query = statusQuery;\n`)).toEqual([]);
   });
 
+  it('when a workflow package imports a sibling package\'s contract, then nothing is reported; any other file of it is reported', async () => {
+    expect(await lint('workflows/readiness/lint-probe.ts', `import { reconcileNowSignal } from '../machine/contract';\nexport const signal = reconcileNowSignal;\n`)).toEqual([]);
+    const messages = await lint('workflows/readiness/lint-probe.ts', `import { statusOf } from '../machine/status';\nexport const status = statusOf;\n`);
+    expect(messages).toHaveLength(1);
+  });
+
+  it('when code outside workflows/ imports a file of the readiness workflow other than its contract, then it is reported', async () => {
+    const messages = await lint('api/lint-probe.ts', `import { readinessWorkflow } from '../workflows/readiness/workflow';\nexport const run = readinessWorkflow;\n`);
+    expect(messages).toHaveLength(1);
+  });
+
   it('when workflow code imports another file of its package, then nothing is reported', async () => {
     expect(await lint('workflows/machine/lint-probe.ts', `import { InterruptiblePause } from './interruptible-pause';\nexport const pause = new InterruptiblePause();\n`)).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCallTimeoutMs } from '../../domain/deadline';
 import { loadVenueConfig } from '../../config/load';
 import { machineWorkflowId } from '../../fleet/machines';
-import { statusQuery, type MachineStatus } from '../../workflows/machine/contract';
+import { MACHINE_WORKFLOW_TYPE, statusQuery, type MachineStatus } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
 import { waitFor } from '../support/wait-for';
 import { isListening, startNpmStart, type NpmStart } from '../support/npm-start';
@@ -27,7 +27,7 @@ afterAll(() => start?.cleanUp());
 
 async function statuses(): Promise<MachineStatus[]> {
   const ids: string[] = [];
-  for await (const info of start.client.workflow.list({ query: `ExecutionStatus = 'Running'` })) ids.push(info.workflowId);
+  for await (const info of start.client.workflow.list({ query: `WorkflowType = '${MACHINE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) ids.push(info.workflowId);
   return Promise.all(ids.map((id) => start.client.workflow.getHandle(id).query(statusQuery)));
 }
 
@@ -39,6 +39,7 @@ describe('npm start (the demo venue)', () => {
     expect(output).toContain(`Temporal:    127.0.0.1:${ports.TEMPORAL_PORT}`);
     expect(output).toContain(`metrics:     http://127.0.0.1:${ports.METRICS_PORT}/metrics`);
     expect(output).toContain(`${DEMO_MACHINES} started`);
+    expect(output).toContain('readiness:   reports 20 min before each opening of "opening-hours" (started)');
   });
 
   it('when it runs, then there is one running workflow per demo machine, and the faulty ones fail with readable messages', async () => {

@@ -10,7 +10,7 @@ import { createSecretResolver } from '../../config/secrets';
 import { findFreePort } from '../../devstack/dev-server';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, startMachine } from '../../fleet/machines';
-import { configHashOf } from '../../fleet/sync';
+import { configHashOf } from '../../fleet/config-hash';
 import type { MachineWorkflow } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';

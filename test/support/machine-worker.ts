@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { createReadinessActivities } from '../../activities/readiness';
 import { createSecretResolver } from '../../config/secrets';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, startMachine } from '../../fleet/machines';
-import { configHashOf } from '../../fleet/sync';
+import { configHashOf } from '../../fleet/config-hash';
 import { statusQuery, type MachineStatus, type MachineWorkflow } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';
@@ -28,6 +29,8 @@ export interface TestWorker {
 export interface TestWorkerOptions {
   /** Poll this task queue instead of a fresh one, e.g. to stand in for a worker that stopped. */
   taskQueue?: string;
+  /** Where readiness reports go; unset, they stay in the readiness workflow. */
+  alertmanagerUrl?: string;
 }
 
 /** A real worker on its own task queue against the suite's dev server; secrets from `secrets`. */
@@ -42,7 +45,10 @@ export async function startTestWorker(secrets: Record<string, string> = {}, opti
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ secrets: createSecretResolver({ env }) }),
+    activities: {
+      ...createActivities({ secrets: createSecretResolver({ env }) }),
+      ...createReadinessActivities({ client, taskQueue, alertmanagerUrl: options.alertmanagerUrl }),
+    },
     workflowBundle: await bundleWorkflows(),
   });
   const running = worker.run();

@@ -148,6 +148,13 @@ export interface MachineStatus {
 }
 export const statusQuery = defineQuery<MachineStatus>('status');
 
+/** What the machine's schedule alone, and with its override, wants at an instant: the readiness reports ask about an opening. */
+export interface PlannedPower {
+  scheduled: Power;
+  desired: DesiredState;
+}
+export const plannedPowerQuery = defineQuery<PlannedPower, [number]>('plannedPower');
+
 // ---- What it publishes: memo and search attributes for visibility, series for Prometheus ----
 
 export function memoOf(spec: MachineSpec, configHash: string): Record<string, string> {

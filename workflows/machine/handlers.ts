@@ -1,11 +1,14 @@
 /** The machine's signal and query handlers: each records who asked, and wakes the loop when the machine should be checked now. */
 import { setHandler, upsertMemo } from '@temporalio/workflow';
+import { desiredPower } from '../../domain/desired-state';
+import { isScheduledOn } from '../../domain/schedule';
 import type { MachineSpec } from '../../domain/types';
 import {
   clearOverrideSignal,
   configurationChangedSignal,
   endMaintenanceSignal,
   memoOf,
+  plannedPowerQuery,
   reconcileNowSignal,
   retireSignal,
   setOverrideSignal,
@@ -86,6 +89,10 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause): 
     pause.interrupt();
   });
   setHandler(statusQuery, () => statusOf(run.spec, state, run.nextTickMs));
+  setHandler(plannedPowerQuery, (atMs) => ({
+    scheduled: isScheduledOn(run.spec.schedule, atMs) ? 'on' : 'off',
+    desired: desiredPower(run.spec.schedule, state.override, atMs),
+  }));
 }
 
 /** `on`, `scene evening`, `input=HDMI2 volume=60`, or several of them. */

@@ -8,6 +8,7 @@ import { createActions } from './ui-actions.js';
 import { createBoard } from './ui-board.js';
 import { createDetails } from './ui-details.js';
 import { formatClock, useTimeZone } from './ui-format.js';
+import { startReadiness } from './ui-readiness.js';
 import { el } from './ui-render.js';
 import { startFeed } from './ui-stream.js';
 
@@ -96,6 +97,8 @@ const EVENTS = {
     live.problem = data;
   },
 };
+
+startReadiness(byId('readiness'));
 
 startFeed({
   connected() {

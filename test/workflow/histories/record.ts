@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const { createActivities } = (await import(from('activities'))) as typeof import('../../../activities');
   const { createSecretResolver } = (await import(from('config/secrets'))) as typeof import('../../../config/secrets');
   // The recorded builds predate fleet/machines.ts: inventory/sync held the id rule, workflows/machine.ts the memo.
-  const { configHashOf, machineWorkflowId } = (await import(from('inventory/sync'))) as typeof import('../../../fleet/sync') &
+  const { configHashOf, machineWorkflowId } = (await import(from('inventory/sync'))) as typeof import('../../../fleet/config-hash') &
     Pick<typeof import('../../../fleet/machines'), 'machineWorkflowId'>;
   const { memoOf } = (await import(from('workflows/machine'))) as typeof import('../../../workflows/machine/contract');
   const { machine, pjlinkDriver, FAST_TIMEOUTS } = (await import(from('test/support/specs'))) as typeof import('../../support/specs');
