@@ -2,7 +2,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities';
-import type { ReadinessActivities } from '../activities/readiness';
+import type { ReadinessActivities } from '../alerting/readiness-activities';
 
 export interface MachineWorkerOptions {
   connection: NativeConnection;

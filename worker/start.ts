@@ -6,7 +6,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createReadinessActivities } from '../activities/readiness';
+import { createReadinessActivities } from '../alerting/readiness-activities';
 import { loadEnvironment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
 import { createSecretResolver, secretRefsOf } from '../config/secrets';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createReadinessActivities } from '../../activities/readiness';
+import { createReadinessActivities } from '../../alerting/readiness-activities';
 import { createSecretResolver } from '../../config/secrets';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, startMachine } from '../../fleet/machines';

@@ -4,7 +4,7 @@
  * same for what should be off. One run per report, so histories stay a few dozen events.
  */
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { ReadinessActivities } from '../../activities/readiness';
+import type { ReadinessActivities } from '../../alerting/readiness-activities';
 import { buildReport, needsAnotherCheck, nextReadinessEvent, reportNowEvent, worthChecking, type ReadinessEvent, type ReadinessReport } from '../../domain/readiness';
 import { machineWorkflowId, reconcileNowSignal } from '../machine/contract';
 import {

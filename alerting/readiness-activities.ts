@@ -1,11 +1,11 @@
 /**
  * The readiness workflow's activities: reading every machine's state through its own workflow's
  * queries, and delivering a report through Alertmanager as alerts that it groups into one
- * notification per report (alerting/).
+ * notification per report (the configuration this folder renders).
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { AlertmanagerError, postAlerts, type PostableAlert } from '../alerting/alertmanager-api';
+import { AlertmanagerError, postAlerts, type PostableAlert } from './alertmanager-api';
 import { isInEffect } from '../domain/desired-state';
 import type { MachineReadinessInput, ReadinessReport } from '../domain/readiness';
 import { mapLimited, PARALLEL_CALLS } from '../fleet/map-limited';
