@@ -26,6 +26,8 @@ export interface ReadinessState {
   reported: ReportedThrough;
   /** Newest first, at most REPORTS_KEPT. */
   reports: DeliveredReport[];
+  /** Reports asked for and not yet made. */
+  requests?: ReportRequest[];
 }
 
 export const REPORTS_KEPT = 10;

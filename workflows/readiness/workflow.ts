@@ -40,7 +40,8 @@ const IDLE_RECHECK_MS = 86_400_000;
 export async function readinessWorkflow(input: ReadinessWorkflowInput): Promise<void> {
   let { spec, configHash } = input;
   const state = input.state ?? { reported: {}, reports: [] };
-  const requests: ReportRequest[] = [];
+  // Asked for while the last run was reporting: carried over, never lost at continue-as-new.
+  const requests: ReportRequest[] = [...(state.requests ?? [])];
   let running: (ReadinessEvent & { trigger: string }) | undefined;
   let changed = false;
   let stopped = false;
@@ -92,11 +93,12 @@ export async function readinessWorkflow(input: ReadinessWorkflowInput): Promise<
     return buildReport(event, spec.venue, machines, Date.now(), checks);
   };
 
+  // One report a run: a report signals every machine it checks, so a run's history grows with the venue, not with time.
   for (;;) {
     const request = requests.shift();
     if (request) {
       await report(reportNowEvent(spec, request.kind, Date.now()), `asked by ${request.by}: ${request.reason}`);
-      continue;
+      break;
     }
     if (stopped) break;
     const next = nextReadinessEvent(spec, Date.now(), state.reported);
@@ -114,7 +116,7 @@ export async function readinessWorkflow(input: ReadinessWorkflowInput): Promise<
     log.info('readiness reports stopped: the venue file has no readiness section');
     return;
   }
-  await continueAsNew<ReadinessWorkflow>({ spec, configHash, state });
+  await continueAsNew<ReadinessWorkflow>({ spec, configHash, state: { ...state, requests } });
 }
 
 async function deliver(report: ReadinessReport): Promise<Delivery> {
