@@ -3,6 +3,7 @@ import { toDriverSpec } from '../activities/drivers/schemas';
 import { driverAspects, telemetryDeadlineMs } from '../activities/drivers/specs';
 import type { MachineSchedule, MachineSpec, ScheduleException, Weekday } from '../domain/types';
 import { resolveMachineAspects, windowsAndScenes } from './aspects';
+import { toNotificationsConfig, type NotificationsConfig } from './notifications';
 import { DEFAULT_GROUP, type VenueFile } from './schema';
 
 export interface VenueConfig {
@@ -13,6 +14,8 @@ export interface VenueConfig {
   /** The names of the venue's scenes, which overrides may name. */
   scenes: string[];
   machines: MachineSpec[];
+  /** Who hears the alerts; absent when the file has no `notifications:` section. */
+  notifications?: NotificationsConfig;
 }
 
 type MachineEntry = VenueFile['machines'][number];
@@ -27,6 +30,7 @@ export function toVenueConfig(venueFile: VenueFile, file: string): VenueConfig {
     tickMs: venueFile.controller.tick,
     scenes: Object.keys(venueFile.scenes),
     machines: venueFile.machines.map((machine) => toMachineSpec(venueFile, machine)),
+    ...(venueFile.notifications && { notifications: toNotificationsConfig(venueFile.notifications) }),
   };
 }
 
