@@ -34,7 +34,7 @@ export async function reconcile(spec: MachineSpec, state: MachineState, healthGa
   } finally {
     const health = healthOf(state, spec);
     publish(spec, state, tick.desired, health, opening.wanted);
-    healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined });
+    healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined, failure: state.lastCheck?.failure });
   }
 }
 
