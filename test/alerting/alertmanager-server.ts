@@ -52,7 +52,7 @@ export async function startAlertmanager(options: { configFile: string; storageDi
   const server = await startReadyProcess({
     name: 'Alertmanager',
     command: requireAlertmanager(),
-    args: [`--config.file=${options.configFile}`, `--storage.path=${options.storageDir}`, `--web.listen-address=${address}`, '--cluster.listen-address=', '--log.level=warn'],
+    args: [`--config.file=${options.configFile}`, `--storage.path=${options.storageDir}`, `--web.listen-address=${address}`, `--web.external-url=${url}`, '--cluster.listen-address=', '--log.level=warn'],
     readyUrl: `${url}/-/ready`,
   });
   return { url, address, ...server };

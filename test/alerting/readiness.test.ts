@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_LABELS, ALERT_NAMES, postAlerts, type PostableAlert } from '../../alerting/contract';
+import { waitFor } from '../support/wait-for';
+import { alertsOf } from './alertmanager-server';
+import { sinkEmail, startNotificationStack, TEST_WEB_UI, type NotificationStack } from './notification-stack';
+import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { startWebhookSink, type WebhookSink } from './webhook-sink';
+
+const SMTP = { username: 'show-control', password: `smtp-${randomUUID()}` };
+const run = randomUUID().slice(0, 8);
+const venue = 'Test Museum';
+const report = (kind: string) => `${kind} 2026-06-01T09:00:00+01:00 ${run}`;
+/** Bounded by group_wait (2 s) plus delivery, generously for a busy machine. */
+const DELIVERED_WITHIN_MS = 30_000;
+
+let smtp: SmtpSink;
+let webhook: WebhookSink;
+let stack: NotificationStack;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink(SMTP);
+  webhook = await startWebhookSink();
+  stack = await startNotificationStack({
+    notifications: {
+      receivers: {
+        technicians: { email: sinkEmail(smtp.smarthost, { secret: 'SMTP' }), quietHours: [] },
+        ops: { webhook: { url: webhook.url }, quietHours: [] },
+      },
+      // A zone route must not take a report's machines: the report goes to the default whole.
+      routes: [{ receivers: ['technicians'], groups: ['gallery-west'] }],
+      defaultReceivers: ['technicians', 'ops'],
+      timing: { groupWaitMs: 2_000, groupIntervalMs: 2_000, repeatIntervalMs: 3_600_000 },
+    },
+    secrets: { SMTP: SMTP.password },
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await smtp?.stop();
+  await webhook?.stop();
+});
+
+function readinessReport(reportLabel: string, summary: string, notReady: { machine: string; group: string; reason: string }[], endsAt?: string): PostableAlert[] {
+  const common = { [ALERT_LABELS.report]: reportLabel, [ALERT_LABELS.venue]: venue };
+  const ending = endsAt ? { endsAt } : {};
+  return [
+    { labels: { ...common, [ALERT_LABELS.alertname]: ALERT_NAMES.readinessReport, [ALERT_LABELS.severity]: 'info' }, annotations: { summary, description: `Checked 20 minutes before doors open. ${summary}.` }, ...ending },
+    ...notReady.map(({ machine, group, reason }) => ({
+      labels: { ...common, [ALERT_LABELS.alertname]: ALERT_NAMES.machineNotReady, [ALERT_LABELS.severity]: 'warning', [ALERT_LABELS.group]: group, [ALERT_LABELS.machineId]: machine },
+      annotations: { reason },
+      ...ending,
+    })),
+  ];
+}
+
+const mailsAbout = (text: string) => smtp.messages.filter((mail) => mail.subject?.includes(text));
+
+describe('doors-open readiness reports through Alertmanager', () => {
+  it('when a report and two not-ready machines are posted, then one e-mail and one webhook call list exactly those two with their reasons', async () => {
+    const doorsOpen = report('doors-open');
+    const summary = `2 of 14 machines not ready at doors open 09:00 (${run})`;
+    await postAlerts(stack.alertmanager.url, [
+      ...readinessReport(doorsOpen, summary, [
+        { machine: `proj-04-${run}`, group: 'gallery-west', reason: 'failing: probe DeviceTimeoutError' },
+        { machine: `player-02-${run}`, group: 'media', reason: 'wrong input HDMI2' },
+      ]),
+      // Another report at the same time: its machine must not join the first report's message.
+      ...readinessReport(report('after-closing'), `1 machine still on after closing (${run})`, [{ machine: `amp-01-${run}`, group: 'audio', reason: 'still on' }]),
+    ]);
+
+    const [mail] = await waitFor('the report e-mail', () => mailsAbout(summary).length > 0 && mailsAbout(summary), DELIVERED_WITHIN_MS);
+    expect(mail?.subject).toBe(`${venue}: ${summary}`);
+    const text = mail?.text ?? '';
+    const listed = text.split('\n').filter((line) => line.startsWith('- ')).sort();
+    expect(listed).toEqual([`- player-02-${run} (media): wrong input HDMI2`, `- proj-04-${run} (gallery-west): failing: probe DeviceTimeoutError`].sort());
+    expect(text).toContain(`${TEST_WEB_UI}/namespaces/default/workflows/machine-proj-04-${run}`);
+    expect(mail?.html).toContain('failing: probe DeviceTimeoutError');
+
+    const calls = await waitFor('the report webhook call', () => {
+      const found = webhook.received.filter((call) => call.groupLabels.report === doorsOpen);
+      return found.length > 0 && found;
+    }, DELIVERED_WITHIN_MS);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.receiver).toBe('ops/reports');
+    const notReady = calls[0]?.alerts.filter((alert) => alert.labels.alertname === ALERT_NAMES.machineNotReady).map((alert) => [alert.labels.machine_id, alert.annotations.reason]);
+    expect(notReady?.sort()).toEqual([[`player-02-${run}`, 'wrong input HDMI2'], [`proj-04-${run}`, 'failing: probe DeviceTimeoutError']]);
+
+    // The other report came as a message of its own, and this one was sent once.
+    await waitFor('the other report e-mail', () => mailsAbout(`1 machine still on after closing (${run})`).length === 1, DELIVERED_WITHIN_MS);
+    expect(mailsAbout(summary)).toHaveLength(1);
+  }, DELIVERED_WITHIN_MS * 3);
+
+  it('when a report\'s alerts end, then nobody is sent a resolved message', async () => {
+    const summary = `all 212 machines ready (${run})`;
+    const ending = report('ending');
+    await postAlerts(stack.alertmanager.url, readinessReport(ending, summary, [], new Date(Date.now() + 6_000).toISOString()));
+    await waitFor('the report e-mail', () => mailsAbout(summary).length === 1, DELIVERED_WITHIN_MS);
+    await waitFor('the report to end in Alertmanager', async () => (await alertsOf(stack.alertmanager)).every((alert) => alert.labels.report !== ending), DELIVERED_WITHIN_MS);
+
+    // A later report's message comes after a resolved one of this report would have (group_interval 2 s).
+    const later = `later report (${run})`;
+    await postAlerts(stack.alertmanager.url, readinessReport(report('later'), later, []));
+    await waitFor('the later report e-mail', () => mailsAbout(later).length === 1, DELIVERED_WITHIN_MS);
+    expect(mailsAbout(summary)).toHaveLength(1);
+    expect(webhook.received.filter((call) => call.groupLabels.report === ending).map((call) => call.status)).toEqual(['firing']);
+  }, DELIVERED_WITHIN_MS * 4);
+});
