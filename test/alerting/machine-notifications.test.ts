@@ -76,7 +76,10 @@ beforeAll(async () => {
 
   const zoneOf = (id: string) => (id === ids.solo ? zones.solo : ids.west.includes(id) ? zones.west : zones.quiet);
   const timeouts = { connectMs: 250, responseMs: 250 };
-  specs = hung.map((id) => machine(id, { ...pjlinkDriver(simulator.device(id).port), timeouts }, { group: zoneOf(id), tickMs: 1000, failingAfter: 2 }));
+  specs = hung.map((id) => {
+    const driver = { ...pjlinkDriver(simulator.device(id).port), timeouts };
+    return machine(id, driver, { group: zoneOf(id), tickMs: 1000, failingAfter: 2 });
+  });
   // Maintenance first: the signal is stored with the start, before any check could fail it.
   for (const spec of specs) {
     const handle = await worker.startMachine(spec);
