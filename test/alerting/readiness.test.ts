@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_LABELS, ALERT_NAMES, postAlerts, type PostableAlert } from '../../alerting/contract';
+import { launchChromium } from '../support/chromium';
 import { waitFor } from '../support/wait-for';
 import { alertsOf } from './alertmanager-server';
 import { sinkEmail, startNotificationStack, TEST_WEB_UI, type NotificationStack } from './notification-stack';
@@ -8,9 +10,9 @@ import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { startWebhookSink, type WebhookSink } from './webhook-sink';
 
 const SMTP = { username: 'show-control', password: `smtp-${randomUUID()}` };
-const run = randomUUID().slice(0, 8);
+/** Alertmanager is this file's own, so names need not differ from other runs'. */
 const venue = 'Test Museum';
-const report = (kind: string) => `${kind} 2026-06-01T09:00:00+01:00 ${run}`;
+const report = (kind: string) => `${kind} 2026-06-01T09:00:00+01:00`;
 /** Bounded by group_wait (2 s) plus delivery, generously for a busy machine. */
 const DELIVERED_WITHIN_MS = 30_000;
 
@@ -60,23 +62,25 @@ const mailsAbout = (text: string) => smtp.messages.filter((mail) => mail.subject
 describe('doors-open readiness reports through Alertmanager', () => {
   it('when a report and two not-ready machines are posted, then one e-mail and one webhook call list exactly those two with their reasons', async () => {
     const doorsOpen = report('doors-open');
-    const summary = `2 of 14 machines not ready at doors open 09:00 (${run})`;
+    const summary = `2 of 14 machines not ready at doors open 09:00`;
     await postAlerts(stack.alertmanager.url, [
       ...readinessReport(doorsOpen, summary, [
-        { machine: `proj-04-${run}`, group: 'gallery-west', reason: 'failing: probe DeviceTimeoutError' },
-        { machine: `player-02-${run}`, group: 'media', reason: 'wrong input HDMI2' },
+        { machine: `proj-04`, group: 'gallery-west', reason: 'failing: probe DeviceTimeoutError' },
+        { machine: `player-02`, group: 'media', reason: 'wrong input HDMI2' },
       ]),
       // Another report at the same time: its machine must not join the first report's message.
-      ...readinessReport(report('after-closing'), `1 machine still on after closing (${run})`, [{ machine: `amp-01-${run}`, group: 'audio', reason: 'still on' }]),
+      ...readinessReport(report('after-closing'), `1 machine still on after closing`, [{ machine: `amp-01`, group: 'audio', reason: 'still on' }]),
     ]);
 
     const [mail] = await waitFor('the report e-mail', () => mailsAbout(summary).length > 0 && mailsAbout(summary), DELIVERED_WITHIN_MS);
     expect(mail?.subject).toBe(`${venue}: ${summary}`);
     const text = mail?.text ?? '';
     const listed = text.split('\n').filter((line) => line.startsWith('- ')).sort();
-    expect(listed).toEqual([`- player-02-${run} (media): wrong input HDMI2`, `- proj-04-${run} (gallery-west): failing: probe DeviceTimeoutError`].sort());
-    expect(text).toContain(`${TEST_WEB_UI}/namespaces/default/workflows/machine-proj-04-${run}`);
+    expect(listed).toEqual([`- player-02 (media): wrong input HDMI2`, `- proj-04 (gallery-west): failing: probe DeviceTimeoutError`].sort());
+    expect(text).toContain(`${TEST_WEB_UI}/namespaces/default/workflows/machine-proj-04`);
     expect(mail?.html).toContain('failing: probe DeviceTimeoutError');
+    // READINESS_SCREENSHOT=docs/readiness-report.png refreshes the README's picture of this message.
+    if (process.env.READINESS_SCREENSHOT) await screenshot(mail?.html || '', path.resolve(__dirname, '../..', process.env.READINESS_SCREENSHOT));
 
     const calls = await waitFor('the report webhook call', () => {
       const found = webhook.received.filter((call) => call.groupLabels.report === doorsOpen);
@@ -85,25 +89,35 @@ describe('doors-open readiness reports through Alertmanager', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.receiver).toBe('ops/reports');
     const notReady = calls[0]?.alerts.filter((alert) => alert.labels.alertname === ALERT_NAMES.machineNotReady).map((alert) => [alert.labels.machine_id, alert.annotations.reason]);
-    expect(notReady?.sort()).toEqual([[`player-02-${run}`, 'wrong input HDMI2'], [`proj-04-${run}`, 'failing: probe DeviceTimeoutError']]);
+    expect(notReady?.sort()).toEqual([[`player-02`, 'wrong input HDMI2'], [`proj-04`, 'failing: probe DeviceTimeoutError']]);
 
     // The other report came as a message of its own, and this one was sent once.
-    await waitFor('the other report e-mail', () => mailsAbout(`1 machine still on after closing (${run})`).length === 1, DELIVERED_WITHIN_MS);
+    await waitFor('the other report e-mail', () => mailsAbout(`1 machine still on after closing`).length === 1, DELIVERED_WITHIN_MS);
     expect(mailsAbout(summary)).toHaveLength(1);
   }, DELIVERED_WITHIN_MS * 3);
 
   it('when a report\'s alerts end, then nobody is sent a resolved message', async () => {
-    const summary = `all 212 machines ready (${run})`;
+    const summary = `all 212 machines ready`;
     const ending = report('ending');
     await postAlerts(stack.alertmanager.url, readinessReport(ending, summary, [], new Date(Date.now() + 6_000).toISOString()));
     await waitFor('the report e-mail', () => mailsAbout(summary).length === 1, DELIVERED_WITHIN_MS);
     await waitFor('the report to end in Alertmanager', async () => (await alertsOf(stack.alertmanager)).every((alert) => alert.labels.report !== ending), DELIVERED_WITHIN_MS);
 
     // A later report's message comes after a resolved one of this report would have (group_interval 2 s).
-    const later = `later report (${run})`;
+    const later = `later report`;
     await postAlerts(stack.alertmanager.url, readinessReport(report('later'), later, []));
     await waitFor('the later report e-mail', () => mailsAbout(later).length === 1, DELIVERED_WITHIN_MS);
     expect(mailsAbout(summary)).toHaveLength(1);
     expect(webhook.received.filter((call) => call.groupLabels.report === ending).map((call) => call.status)).toEqual(['firing']);
   }, DELIVERED_WITHIN_MS * 4);
 });
+
+async function screenshot(html: string, file: string): Promise<void> {
+  const browser = await launchChromium({ viewport: { width: 720, height: 400 } });
+  try {
+    await browser.page.setContent(html);
+    await browser.page.screenshot({ path: file, fullPage: true });
+  } finally {
+    await browser.close();
+  }
+}

@@ -102,7 +102,7 @@ const cases: StartupCase[] = [
   portTaken('TEMPORAL_PORT', 'the Temporal port is taken'),
   portTaken('TEMPORAL_UI_PORT', 'the Web UI port is taken'),
   portTaken('METRICS_PORT', 'the metrics port is taken'),
-  portTaken('DEMO_ALERTS_PORT', 'the demo notification printer port is taken'),
+  portTaken('DEMO_ALERTS_PORT', 'the notification printer port is taken'),
   portTaken('PROMETHEUS_PORT', 'the Prometheus port is taken'),
   portTaken('ALERTMANAGER_PORT', 'the Alertmanager port is taken'),
   demoDevicePortTaken('DEMO_PJLINK_PORT'),
