@@ -79,7 +79,7 @@ export function renderAlertmanagerConfig(options: RenderOptions): RenderedAlertm
   const receiverNames = Object.keys(notifications.receivers);
   const withQuietHours = new Set(receiverNames.filter((name) => (notifications.receivers[name]?.quietHours ?? []).length > 0));
   const deliverTo = (names: readonly string[], variant: (name: string) => string = (name) => name): AlertmanagerRoute[] =>
-    names.map((name) => ({
+    [...new Set(names)].map((name) => ({
       receiver: variant(name),
       continue: true,
       ...(withQuietHours.has(name) && { mute_time_intervals: [quietHoursInterval(name)] }),
@@ -135,7 +135,7 @@ export function renderAlertmanagerConfig(options: RenderOptions): RenderedAlertm
     receivers: [
       { name: SILENT_RECEIVER },
       ...receiverNames.map((name) => receiver(name, notifications.receivers[name] as ReceiverConfig, true, options.resolveSecret)),
-      ...reportReceivers.map((name) => receiver(name, notifications.receivers[name] as ReceiverConfig, false, options.resolveSecret, reportVariant(name))),
+      ...[...new Set(reportReceivers)].map((name) => receiver(name, notifications.receivers[name] as ReceiverConfig, false, options.resolveSecret, reportVariant(name))),
     ],
   };
   const quietHours = [...withQuietHours].map((name) => ({

@@ -43,7 +43,7 @@ export function recordMissedTicks(spec: MachineSpec, count: number): void {
 export interface MachineHealthValues {
   failing: boolean;
   inMaintenance: boolean;
-  /** What the last check that failed reported; kept while the machine fails (in maintenance it is not checked). */
+  /** What the last check that failed reported (MachineState.lastFailure); named while the machine fails. */
   failure?: CheckFailure;
 }
 
@@ -63,8 +63,16 @@ interface FailureLabels {
  */
 export class HealthGauges {
   #lastSet: string | undefined;
-  /** The failure labels of the failing series this worker last set to 1, to set back to 0 when they change. */
+  /**
+   * The failing series last set to 1, to set back to 0 when the failure changes. Followed during
+   * replay too: a worker that replays a run it had cached before (an eviction) still exports what
+   * the run set. A run continued as new starts from what its predecessor last set, if it was failing.
+   */
   #failingSeries: { group: string; labels: FailureLabels } | undefined;
+
+  constructor(carried?: { group: string; failure: CheckFailure | undefined }) {
+    if (carried?.failure) this.#failingSeries = { group: carried.group, labels: failureLabels(carried.failure) };
+  }
 
   set(spec: MachineSpec, health: MachineHealthValues): void {
     const failure = health.failing ? (health.failure ? failureLabels(health.failure) : (this.#failingSeries?.labels ?? UNKNOWN_FAILURE)) : undefined;
@@ -75,10 +83,8 @@ export class HealthGauges {
       failingGauge().set(0, { machine_id: spec.id, group: previous.group, ...previous.labels });
     }
     publishMachineHealth(spec, health.inMaintenance, failure);
-    if (!workflowInfo().unsafe.isReplaying) {
-      this.#lastSet = values;
-      this.#failingSeries = failure && { group: spec.group, labels: failure };
-    }
+    this.#failingSeries = failure && { group: spec.group, labels: failure };
+    if (!workflowInfo().unsafe.isReplaying) this.#lastSet = values;
   }
 
   /** Zeroes a machine's health series that no tick will update again (retired, or moved to another group). */
@@ -91,7 +97,7 @@ export class HealthGauges {
   }
 }
 
-/** A machine in maintenance since before this worker saw it fail: it fails, with what is not known here. */
+/** A run started before MachineState.lastFailure existed, failing in maintenance: what failed is not known. */
 const UNKNOWN_FAILURE: FailureLabels = { failed_step: 'unknown', failure_type: 'other' };
 
 function failureLabels(failure: CheckFailure): FailureLabels {

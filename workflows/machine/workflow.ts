@@ -6,6 +6,7 @@ import { setMessageHandlers, type MachineRun } from './handlers';
 import { InterruptiblePause } from './interruptible-pause';
 import { HealthGauges, recordMissedTicks, recordTickLateness } from './machine-metrics';
 import { initialState, type MachineState } from './machine-state';
+import { healthOf } from './status';
 import { reconcile } from './tick';
 
 const EVEN_RUN_SPREAD = 'even-run-spread';
@@ -16,7 +17,8 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   const ticksPerRun = input.ticksPerRun ?? DEFAULT_TICKS_PER_RUN;
 
   const pause = new InterruptiblePause();
-  const healthGauges = new HealthGauges();
+  // A run continued as new from a failing one starts from the failing series that one set.
+  const healthGauges = new HealthGauges({ group: run.spec.group, failure: healthOf(state, run.spec) === 'failing' ? state.lastFailure : undefined });
   setMessageHandlers(run, pause, healthGauges);
 
   // Runs recorded before the even spread keep the length they were recorded with.
