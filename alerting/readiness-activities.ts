@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { AlertmanagerError, postAlerts, type PostableAlert } from './alertmanager-api';
+import { ALERT_ANNOTATIONS, ALERT_LABELS, ALERT_NAMES, AlertPostError, postAlerts, type PostableAlert } from './contract';
 import { isInEffect } from '../domain/desired-state';
 import type { MachineReadinessInput, ReadinessReport } from '../domain/readiness';
 import { mapLimited, PARALLEL_CALLS } from '../fleet/map-limited';
@@ -24,8 +24,6 @@ export interface ReadinessActivityDeps {
 const REPORT_ALERT_LIFETIME_MS = 3_600_000;
 const POST_TIMEOUT_MS = 10_000;
 const QUERY_TIMEOUT_MS = 10_000;
-
-export const READINESS_ALERTS = { report: 'ReadinessReport', machine: 'MachineNotReady' } as const;
 
 export function createReadinessActivities(deps: ReadinessActivityDeps) {
   return {
@@ -48,11 +46,11 @@ export function createReadinessActivities(deps: ReadinessActivityDeps) {
 
     async deliverReport(report: ReadinessReport): Promise<Delivery> {
       if (!deps.alertmanagerUrl) return { delivered: false, atMs: Date.now(), detail: 'no Alertmanager configured (ALERTMANAGER_URL): kept in the status only' };
-      const alerts = alertsOf(report, Date.now());
+      const alerts = reportAlerts(report, Date.now());
       try {
         await postAlerts(deps.alertmanagerUrl, alerts, { timeoutMs: POST_TIMEOUT_MS, signal: Context.current().cancellationSignal });
       } catch (err) {
-        if (err instanceof AlertmanagerError && err.rejected) throw ApplicationFailure.nonRetryable(err.message, err.name);
+        if (err instanceof AlertPostError && err.refused) throw ApplicationFailure.nonRetryable(err.message, err.name);
         throw err;
       }
       return { delivered: true, atMs: Date.now(), detail: `${alerts.length} alerts posted to Alertmanager at ${new URL(deps.alertmanagerUrl).origin}` };
@@ -83,21 +81,32 @@ function readingOf(status: MachineStatus, planned: PlannedPower): MachineReadine
   };
 }
 
-/** One alert for the report and one per machine not ready, all with the report's label: Alertmanager groups them by it. */
-export function alertsOf(report: ReadinessReport, nowMs: number): PostableAlert[] {
+/** One alert for the report and one per machine not ready, all with the report's label: Alertmanager groups them by it (alerting/contract.ts). */
+export function reportAlerts(report: ReadinessReport, nowMs: number): PostableAlert[] {
   const times = { startsAt: new Date(nowMs).toISOString(), endsAt: new Date(nowMs + REPORT_ALERT_LIFETIME_MS).toISOString() };
-  const common = { report: `${report.kind} ${new Date(report.referenceMs).toISOString()}`, venue: report.venue };
-  const lines = report.notReady.map((machine) => `${machine.id} (${machine.group}): ${machine.reason}`);
+  const common = { [ALERT_LABELS.report]: `${report.kind} ${new Date(report.referenceMs).toISOString()}`, [ALERT_LABELS.venue]: report.venue };
   return [
     {
-      labels: { alertname: READINESS_ALERTS.report, ...common, severity: 'info' },
-      annotations: { summary: `${report.venue}: ${report.summary}`, description: lines.length > 0 ? lines.join('\n') : report.summary },
+      labels: { ...common, [ALERT_LABELS.alertname]: ALERT_NAMES.readinessReport, [ALERT_LABELS.severity]: 'info' },
+      // The notification's title adds the venue, and its body lists the machines from their own alerts.
+      annotations: { [ALERT_ANNOTATIONS.summary]: report.summary, [ALERT_ANNOTATIONS.description]: descriptionOf(report) },
       ...times,
     },
     ...report.notReady.map((machine) => ({
-      labels: { alertname: READINESS_ALERTS.machine, ...common, group: machine.group, machine_id: machine.id, severity: 'warning' },
-      annotations: { summary: `${machine.name} not ready: ${machine.reason}`, reason: machine.reason },
+      labels: {
+        ...common,
+        [ALERT_LABELS.alertname]: ALERT_NAMES.machineNotReady,
+        [ALERT_LABELS.severity]: 'warning',
+        [ALERT_LABELS.group]: machine.group,
+        [ALERT_LABELS.machineId]: machine.id,
+      },
+      annotations: { [ALERT_ANNOTATIONS.summary]: `${machine.name} not ready: ${machine.reason}`, [ALERT_ANNOTATIONS.reason]: machine.reason },
       ...times,
     })),
   ];
+}
+
+function descriptionOf(report: ReadinessReport): string {
+  const wanted = report.kind === 'doors-open' ? 'must be on at the opening' : 'should be off after the closing';
+  return `${report.machines} machines ${wanted}; ${report.checksRequested} were checked and corrected once more before this report.`;
 }

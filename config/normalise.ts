@@ -5,6 +5,7 @@ import type { ReadinessSpec } from '../domain/readiness';
 import type { MachineSchedule, MachineSpec, ScheduleException, Weekday } from '../domain/types';
 import { resolveMachineAspects, windowsAndScenes } from './aspects';
 import { toReadinessSpec } from './readiness';
+import { toNotificationsConfig, type NotificationsConfig } from './notifications';
 import { DEFAULT_GROUP, type VenueFile } from './schema';
 
 export interface VenueConfig {
@@ -17,6 +18,8 @@ export interface VenueConfig {
   machines: MachineSpec[];
   /** When the doors-open and after-closing reports run; absent when the venue file has no `readiness:`. */
   readiness?: ReadinessSpec;
+  /** Who hears the alerts; absent when the file has no `notifications:` section. */
+  notifications?: NotificationsConfig;
 }
 
 type MachineEntry = VenueFile['machines'][number];
@@ -32,6 +35,7 @@ export function toVenueConfig(venueFile: VenueFile, file: string): VenueConfig {
     scenes: Object.keys(venueFile.scenes),
     machines: venueFile.machines.map((machine) => toMachineSpec(venueFile, machine)),
     ...(venueFile.readiness && { readiness: readinessOf(venueFile, venueFile.readiness) }),
+    ...(venueFile.notifications && { notifications: toNotificationsConfig(venueFile.notifications) }),
   };
 }
 

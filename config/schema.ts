@@ -18,6 +18,7 @@ import {
 import { aspectValuesField, checkAspects, windowEntryField } from './aspects';
 import { OMIT_INPUT } from './issues';
 import { readinessField } from './readiness';
+import { checkNotifications, notificationsSchema } from './notifications';
 
 /** Machines without a `group:` belong here; declaring a group of this name gives them settings. */
 export const DEFAULT_GROUP = 'ungrouped';
@@ -100,6 +101,8 @@ export const venueFileSchema = strictObject({
   groups: z.record(idField, group).default({}),
   machines: z.array(machine).min(1, { error: 'expected at least one machine' }),
   readiness: readinessField.optional(),
+  /** Who hears the alerts (config/notifications.ts); without it nobody is notified. */
+  notifications: notificationsSchema.optional(),
 }).superRefine(checkReferences);
 
 export type VenueFile = z.output<typeof venueFileSchema>;
@@ -143,6 +146,10 @@ function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
     }
   });
   checkAspects(venue, (path, message) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path, message }), DEFAULT_GROUP);
+  if (venue.notifications) {
+    const zones = [...new Set([...groupNames, ...venue.machines.map((entry) => entry.group ?? DEFAULT_GROUP)])];
+    checkNotifications(venue.notifications, zones, (path, message) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path, message }));
+  }
 }
 
 function listOf(what: string, names: string[]): string {

@@ -1,6 +1,6 @@
 /**
  * `npm run build`: compiles the processes that run in production (worker, API, inventory sync,
- * device simulator) to `dist/` and bundles the workflow code once into `dist/workflow-bundle.js`,
+ * device simulator, the Alertmanager configuration and the demo's notification printer) to `dist/` and bundles the workflow code once into `dist/workflow-bundle.js`,
  * which worker/create-worker.ts loads instead of bundling the sources at every start.
  * The Dockerfile runs it; `node dist/worker/main.js` is then the worker.
  */
@@ -12,11 +12,11 @@ import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** What `npm run worker|api|sync|simulator` run with tsx; everything they import is compiled with them. */
-export const ENTRY_POINTS = ['worker/main.ts', 'api/main.ts', 'inventory/cli.ts', 'simulator/cli.ts'] as const;
+/** What `npm run worker|api|sync|simulator|alertmanager-config|notification-printer` run with tsx; everything they import is compiled with them. */
+export const ENTRY_POINTS = ['worker/main.ts', 'api/main.ts', 'inventory/cli.ts', 'simulator/cli.ts', 'alerting/cli.ts', 'alerting/print-notifications.ts'] as const;
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 /** Files a compiled module may read from beside itself (pages, styles, scripts for the browser). */
-const ASSET_EXTENSIONS = new Set(['.html', '.css', '.js', '.mjs', '.svg', '.png', '.ico', '.webmanifest', '.json']);
+const ASSET_EXTENSIONS = new Set(['.html', '.css', '.js', '.mjs', '.svg', '.png', '.ico', '.webmanifest', '.json', '.tmpl']);
 
 export class BuildError extends Error {
   override readonly name = 'BuildError';

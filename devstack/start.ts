@@ -2,6 +2,8 @@
  * `npm start`: the whole system on one machine. Without TEMPORAL_ADDRESS it starts the Temporal
  * dev server (SQLite file under data/, Web UI); without VENUE_CONFIG it runs the demo venue
  * against the device simulator. Then it syncs the inventory and runs the worker until Ctrl-C.
+ * With Prometheus and Alertmanager installed it runs them too (devstack/alerting.ts), and for the
+ * demo a webhook receiver that prints each notification in the terminal.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +11,7 @@ import { apiSettings } from '../api/settings';
 import { startApi } from '../api/start';
 import { loadEnvironment, type Environment } from '../config/environment';
 import { loadVenueConfig } from '../config/load';
+import { createSecretResolver } from '../config/secrets';
 import { connectClient, temporalTarget } from '../config/temporal';
 import { syncInventory } from '../fleet/sync';
 import { portInUse, runProcess, StartupError } from '../lifecycle/startup';
@@ -16,7 +19,9 @@ import { loadSimulatorConfig } from '../simulator/config';
 import { startSimulator } from '../simulator';
 import { workerSettings } from '../worker/settings';
 import { prepareWorker } from '../worker/start';
+import { plannedAlertmanagerUrl, startAlerting } from './alerting';
 import { startDevServer, type DevServer, type DevServerOptions } from './dev-server';
+import { DEFAULT_PRINTER_PORT, startNotificationPrinter } from '../alerting/notification-printer';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO_VENUE = path.join(ROOT, 'config/demo-venue.yaml');
@@ -27,7 +32,10 @@ runProcess(async (startup) => {
   const { demo, env, devServerOptions } = startSettings(process.env);
   const venue = loadVenueConfig(env.VENUE_CONFIG);
   const api = apiSettings(env, { demo });
-  const worker = prepareWorker(workerSettings(env, venue));
+  const alertmanagerPort = Number(process.env.ALERTMANAGER_PORT ?? 9095);
+  // The readiness reports go to the Alertmanager started below, unless the environment names one.
+  const alertmanagerUrl = env.ALERTMANAGER_URL ?? plannedAlertmanagerUrl(venue, alertmanagerPort);
+  const worker = prepareWorker({ ...workerSettings(env, venue), alertmanagerUrl });
 
   let devServer: DevServer | undefined;
   if (devServerOptions) {
@@ -47,7 +55,22 @@ runProcess(async (startup) => {
   const { drained } = await worker.start(startup, target);
   const client = await connectClient(startup, target);
   const report = await syncInventory(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, machines: venue.machines, readiness: { spec: venue.readiness } });
-  const apiUrl = await startApi(startup, { ...api, webUiBaseUrl: api.webUiBaseUrl ?? devServer?.uiUrl }, { client, namespace: target.namespace, venue });
+  const webUiUrl = api.webUiBaseUrl ?? devServer?.uiUrl;
+  const apiUrl = await startApi(startup, { ...api, webUiBaseUrl: webUiUrl }, { client, namespace: target.namespace, venue });
+  if (demo) {
+    const printer = await startNotificationPrinter(Number(process.env.DEMO_ALERTS_PORT ?? DEFAULT_PRINTER_PORT));
+    startup.started('the notification printer', printer.stop);
+  }
+  const alerting = await startAlerting(startup, {
+    venue,
+    resolveSecret: createSecretResolver({ env: process.env, secretsFile: env.SHOWCTL_SECRETS_FILE }),
+    workerMetrics: worker.metricsUrl && new URL(worker.metricsUrl).host,
+    webUiUrl,
+    namespace: target.namespace,
+    prometheusPort: Number(process.env.PROMETHEUS_PORT ?? 9091),
+    alertmanagerPort,
+    dataDir: dataDirOf(process.env),
+  });
 
   console.log(`\n${venue.venue.name}: ${venue.machines.length} machines, tick ${venue.tickMs / 1000} s`);
   console.log(`  inventory:   ${report.started.length} started, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.retired.length} retired`);
@@ -58,6 +81,7 @@ runProcess(async (startup) => {
   console.log(`  API:         ${apiUrl} (${apiUrl}/openapi.json)`);
   if (worker.metricsUrl) console.log(`  metrics:     ${worker.metricsUrl}`);
   if (simulator) console.log(`  simulator:   ${simulator.devices.length} demo devices on 127.0.x.x`);
+  for (const line of alerting) console.log(line);
   console.log('ready; Ctrl-C stops everything\n');
   // The SDK shuts the worker down on SIGINT/SIGTERM; this resolves once it has drained, and
   // runProcess then stops the rest in reverse order: API, connections, simulator, dev server.
@@ -78,9 +102,14 @@ function startSettings(given: NodeJS.ProcessEnv): { demo: boolean; env: Environm
     devServerOptions: {
       port: Number(given.TEMPORAL_PORT ?? 7233),
       uiPort: Number(given.TEMPORAL_UI_PORT ?? 8233),
-      dbFile: given.TEMPORAL_DB_FILE ?? path.join(ROOT, 'data/temporal.sqlite'),
+      dbFile: given.TEMPORAL_DB_FILE ?? path.join(dataDirOf(given), 'temporal.sqlite'),
     },
   };
+}
+
+/** The git-ignored folder of this run's data: the dev server's database, Prometheus's and Alertmanager's. */
+function dataDirOf(given: NodeJS.ProcessEnv): string {
+  return given.TEMPORAL_DB_FILE ? path.dirname(given.TEMPORAL_DB_FILE) : path.join(ROOT, 'data');
 }
 
 /** The CLI says which of its ports it could not bind: "can't set frontend port 7233: ... address already in use". */

@@ -32,7 +32,7 @@ describe('venue file problems', () => {
   it('when a key is unknown and close to none, then the allowed keys are listed', () => {
     expect(rejectionOf([...HEADER, 'machines: []', 'zones: {}'].join('\n'))).toMatchInlineSnapshot(`
       "config/venue.yaml:7:1: machines: expected at least one machine, got an empty list
-      config/venue.yaml:8:1: zones: unknown key, expected one of: venue, controller, schedules, scenes, groups, machines, readiness"
+      config/venue.yaml:8:1: zones: unknown key, expected one of: venue, controller, schedules, scenes, groups, machines, readiness, notifications"
     `);
   });
 

@@ -25,8 +25,8 @@ const run = promisify(execFile);
 
 const OUR_IMAGE = 'show-control:local';
 /** Services that run our code, each named after the npm script it runs compiled. */
-const OUR_SERVICES = ['worker', 'api', 'sync', 'simulator'] as const;
-const ONE_SHOTS = ['temporal-schema', 'temporal-init', 'sync'];
+const OUR_SERVICES = ['worker', 'api', 'sync', 'simulator', 'alertmanager-config', 'notification-printer'] as const;
+const ONE_SHOTS = ['temporal-schema', 'temporal-init', 'sync', 'alertmanager-config'];
 
 let compose: ComposeModel;
 const service = (name: string): ComposeService => {
@@ -267,6 +267,67 @@ describe('Prometheus of the stack', () => {
     expect(scrapeTargets('temporal-server')).toEqual([`temporal:${port}`]);
   });
 });
+
+describe('Alertmanager of the stack', () => {
+  const volumeMount = (name: string, volume: string) =>
+    (service(name).volumes ?? []).flatMap((each) => {
+      // docker-compose 1.29 prints "volume:target:rw", Compose v2 the long form.
+      if (typeof each === 'string') return each.split(':')[0] === volume ? [each.split(':')[1] ?? ''] : [];
+      return each.type === 'volume' && each.source === volume ? [each.target] : [];
+    })[0];
+  const flag = (name: string, key: string) => commandOf(service(name)).find((arg) => arg.startsWith(`--${key}=`))?.split('=').slice(1).join('=');
+
+  it('when alertmanager-config has written the configuration, then Alertmanager reads that file from the same named volume, as the file\'s owner', () => {
+    const command = commandOf(service('alertmanager-config'));
+    const out = command[command.indexOf('--out') + 1] ?? '';
+    expect(Object.keys(compose.volumes ?? {})).toContain('alertmanager');
+    expect(path.posix.dirname(out)).toBe(volumeMount('alertmanager-config', 'alertmanager'));
+    expect(flag('alertmanager', 'config.file')).toBe(path.posix.join(volumeMount('alertmanager', 'alertmanager') ?? '', path.posix.basename(out)));
+    expect(dependencies(service('alertmanager'))).toMatchObject({ 'alertmanager-config': 'service_completed_successfully' });
+    // The file is 0600 (it holds credentials) and owned by our image's `node` user, uid 1000 in the Node images.
+    expect(readRepoFile('Dockerfile')).toMatch(/^RUN install -d -o node -g node \/app\/data\/alertmanager$/m);
+    expect(path.posix.dirname(out)).toBe('/app/data/alertmanager');
+    expect(service('alertmanager').user).toBe('1000:1000');
+    expect(flag('alertmanager', 'storage.path')?.startsWith(`${volumeMount('alertmanager', 'alertmanager')}/`)).toBe(true);
+  });
+
+  it('when Prometheus sends alerts and scrapes Alertmanager, then both reach it on the loopback they share with the worker', () => {
+    const port = Number(flag('alertmanager', 'web.listen-address')?.split(':').at(-1));
+    expect(service('alertmanager').network_mode).toBe('service:worker');
+    expect(flag('alertmanager', 'cluster.listen-address')).toBe('');
+    expect(scrapeTargets('alertmanager')).toEqual([`127.0.0.1:${port}`]);
+    const config = parseYaml(readRepoFile('observability/prometheus.yml')) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
+    expect(config.alerting.alertmanagers.flatMap((each) => each.static_configs.flatMap((set) => set.targets))).toEqual([`127.0.0.1:${port}`]);
+    expect(publishedPorts(service('worker'))).toContainEqual({ hostIp: '127.0.0.1', published: port, target: port });
+  });
+
+  it('when alertmanager-config runs with its environment, then it writes a configuration amtool accepts, whose demo receiver is the notification printer', async () => {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'compose-alertmanager-'));
+    try {
+      const out = path.join(scratch, 'alertmanager.yml');
+      const env = environmentOf('alertmanager-config');
+      await run(process.execPath, ['--import', 'tsx', 'alerting/cli.ts', '--out', out], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
+      const checked = await amtool(['check-config', out]);
+      expect(checked.stdout).toContain('SUCCESS');
+      const printerPort = Number(/DEFAULT_PRINTER_PORT = (\d+)/.exec(readRepoFile('alerting/notification-printer.ts'))?.[1]);
+      expect(readFileSync(out, 'utf8')).toContain(`url: http://127.0.0.1:${printerPort}/alerts`);
+      expect(service('notification-printer').network_mode).toBe('service:worker');
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+});
+
+async function amtool(args: string[]): Promise<{ stdout: string }> {
+  try {
+    return await run('amtool', args);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('amtool is not installed. On Debian or Ubuntu: apt-get install prometheus-alertmanager (.ci/run installs it).');
+    }
+    throw error;
+  }
+}
 
 interface PrometheusConfig {
   scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; file_sd_configs?: { files: string[] }[] }[];

@@ -33,6 +33,7 @@ export interface ComposeService {
   healthcheck?: { test: string[] | string };
   network_mode?: string;
   restart?: string;
+  user?: string;
 }
 
 export interface ComposeModel {

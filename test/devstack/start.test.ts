@@ -2,6 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCallTimeoutMs } from '../../domain/deadline';
 import { loadVenueConfig } from '../../config/load';
+import { postAlerts } from '../../alerting/contract';
+import { ALERTMANAGER_BINARIES, findBinary, PROMETHEUS_BINARIES } from '../../devstack/system-binary';
 import { machineWorkflowId } from '../../fleet/machines';
 import { MACHINE_WORKFLOW_TYPE, statusQuery, type MachineStatus } from '../../workflows/machine/contract';
 import { failedChecksWithinMs } from '../support/budgets';
@@ -41,6 +43,25 @@ describe('npm start (the demo venue)', () => {
     expect(output).toContain(`${DEMO_MACHINES} started`);
     expect(output).toContain('readiness:   reports 20 min before each opening of "opening-hours" (started)');
   });
+
+  it('when Prometheus and Alertmanager are installed, then it runs them, Prometheus sends to Alertmanager, and a notification is printed in its terminal', async () => {
+    // These tests never skip: without the programs this fails, saying what to install.
+    expect(findBinary(PROMETHEUS_BINARIES), 'prometheus on the PATH (apt-get install prometheus)').toBeDefined();
+    expect(findBinary(ALERTMANAGER_BINARIES), 'alertmanager on the PATH (apt-get install prometheus-alertmanager)').toBeDefined();
+    const { ports } = start;
+    const alertmanager = `http://127.0.0.1:${ports.ALERTMANAGER_PORT}`;
+    expect(start.output()).toContain(`Alertmanager: ${alertmanager}/`);
+    expect(start.output()).toContain(`Prometheus:  http://127.0.0.1:${ports.PROMETHEUS_PORT}/alerts`);
+    expect((await fetch(`${alertmanager}/-/ready`)).status).toBe(200);
+    await waitFor('Prometheus to know its Alertmanager', async () => {
+      const body = (await (await fetch(`http://127.0.0.1:${ports.PROMETHEUS_PORT}/api/v1/alertmanagers`)).json()) as { data: { activeAlertmanagers: { url: string }[] } };
+      return body.data.activeAlertmanagers.some((each) => each.url.startsWith(alertmanager));
+    }, 30_000);
+
+    // The demo venue's receiver is the printer; its group_wait is 10 s.
+    await postAlerts(alertmanager, [{ labels: { alertname: 'DemoCheck', severity: 'info' }, annotations: { summary: 'the alert path works' } }]);
+    await waitFor('the notification printed', () => start.output().includes('notification: FIRING DemoCheck: the alert path works'), 60_000);
+  }, 120_000);
 
   it('when it runs, then there is one running workflow per demo machine, and the faulty ones fail with readable messages', async () => {
     const failures = await waitFor('both faulty machines to have failed checks', async () => {

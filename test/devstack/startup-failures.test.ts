@@ -53,7 +53,7 @@ interface StartupCase {
 }
 
 /** Something else already listens on the port that `setting` names. */
-function portTaken(setting: 'API_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'METRICS_PORT', name: string): StartupCase {
+function portTaken(setting: 'API_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'METRICS_PORT' | 'DEMO_ALERTS_PORT' | 'PROMETHEUS_PORT' | 'ALERTMANAGER_PORT', name: string): StartupCase {
   return {
     name,
     env: async (ports) => {
@@ -102,6 +102,9 @@ const cases: StartupCase[] = [
   portTaken('TEMPORAL_PORT', 'the Temporal port is taken'),
   portTaken('TEMPORAL_UI_PORT', 'the Web UI port is taken'),
   portTaken('METRICS_PORT', 'the metrics port is taken'),
+  portTaken('DEMO_ALERTS_PORT', 'the notification printer port is taken'),
+  portTaken('PROMETHEUS_PORT', 'the Prometheus port is taken'),
+  portTaken('ALERTMANAGER_PORT', 'the Alertmanager port is taken'),
   demoDevicePortTaken('DEMO_PJLINK_PORT'),
   demoDevicePortTaken('DEMO_HTTP_PORT'),
   demoDevicePortTaken('DEMO_TCP_PORT'),

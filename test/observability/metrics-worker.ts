@@ -22,7 +22,8 @@ export interface MetricsWorker {
   metricsUrl: string;
   client: Client;
   taskQueue: string;
-  startMachine(spec: MachineSpec): Promise<WorkflowHandle<MachineWorkflow>>;
+  /** `ticksPerRun` small makes the machine continue as new often. */
+  startMachine(spec: MachineSpec, options?: { ticksPerRun?: number }): Promise<WorkflowHandle<MachineWorkflow>>;
   /**
    * Shuts the worker down and starts a new one on the same task queue, which takes the running
    * machines over by replaying them, as after a restart. `meanwhile` runs with no worker polling.
@@ -66,9 +67,9 @@ export async function startMetricsWorker(): Promise<MetricsWorker> {
     metricsUrl: `http://${metricsAddress}/metrics`,
     client,
     taskQueue,
-    startMachine(spec) {
+    startMachine(spec, options = {}) {
       started.push(machineWorkflowId(spec.id));
-      return startMachine(client, { taskQueue, spec, configHash: configHashOf(spec) });
+      return startMachine(client, { taskQueue, spec, configHash: configHashOf(spec), ...options });
     },
     async replaceWorker(meanwhile) {
       current.worker.shutdown();

@@ -102,11 +102,19 @@ describe('the worker Prometheus endpoint', () => {
 
   it('when one machine fails and another is in maintenance, then each health gauge says so per machine', () => {
     const gauge = (name: string, id: string) => select(samples, name, { machine_id: id }).map((sample) => sample.value);
-    expect(gauge(MACHINE_METRICS.failing, ids.hung)).toEqual([1]);
+    expect(total(samples, MACHINE_METRICS.failing, { machine_id: ids.hung })).toBe(1);
     expect(gauge(MACHINE_METRICS.failing, ids.inSync)).toEqual([0]);
     expect(gauge(MACHINE_METRICS.inMaintenance, ids.maintained)).toEqual([1]);
     expect(gauge(MACHINE_METRICS.inMaintenance, ids.hung)).toEqual([0]);
     expect(select(samples, MACHINE_METRICS.failing, { machine_id: ids.hung })[0]?.labels.group).toBe(groups.hung);
+  });
+
+  it('when a machine fails, then its failing series names the failed step and the failure type, and its healthy series stays 0', () => {
+    const series = select(samples, MACHINE_METRICS.failing, { machine_id: ids.hung }).map(({ labels, value }) => ({ step: labels.failed_step, type: labels.failure_type, value }));
+    expect(series).toEqual(expect.arrayContaining([{ step: 'probe', type: 'DeviceTimeoutError', value: 1 }]));
+    expect(series.filter(({ value }) => value === 1)).toHaveLength(1);
+    expect(series.filter(({ step }) => step === undefined).map(({ value }) => value)).toEqual([0]);
+    expect(select(samples, MACHINE_METRICS.failing, { machine_id: ids.inSync }).map(({ labels }) => labels.failure_type)).toEqual([undefined]);
   });
 
   it('when telemetry reports a lamp error, then lamp hours and each component\'s state are gauges per machine', () => {
@@ -131,7 +139,7 @@ describe('the worker Prometheus endpoint', () => {
   });
 
   it('when a new worker takes a failing machine over, then it sets the failing gauge again at its first live tick', async () => {
-    const [before] = select(samples, MACHINE_METRICS.failing, { machine_id: ids.hung });
+    const before = select(samples, MACHINE_METRICS.failing, { machine_id: ids.hung }).find((sample) => sample.value === 1);
     expect(before?.value).toBe(1);
     // One runtime serves every worker of this process and keeps the old worker's value; make it
     // stale, so that only a set by the new worker can bring the 1 back. (A new process starts empty.)

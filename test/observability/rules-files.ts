@@ -33,9 +33,14 @@ export function workerMetricsUsedByRules(rules: AlertRule[]): string[] {
   return [...new Set(names)].sort();
 }
 
+/** The scrape job of Alertmanager, whose failures NotificationsFailing reads. */
+export const ALERTMANAGER_JOB = 'alertmanager';
+
 export interface FastPrometheusOptions {
   dir: string;
   target: string;
+  /** host:port of an Alertmanager to send alerts to and scrape; without it, alerts go nowhere. */
+  alertmanager?: string;
   /** Replaces every rule's `for:`. */
   ruleFor: string;
   intervalSeconds: number;
@@ -50,13 +55,22 @@ export async function writeFastPrometheusConfig(options: FastPrometheusOptions):
   const config = parse(readFileSync(PROMETHEUS_CONFIG, 'utf8')) as {
     global: Record<string, string>;
     rule_files: string[];
+    alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
     scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
   };
   const workerJob = config.scrape_configs.find((job) => job.job_name === WORKER_JOB);
   if (!workerJob) throw new Error(`${PROMETHEUS_CONFIG} has no scrape job named ${WORKER_JOB}`);
   const interval = `${options.intervalSeconds}s`;
   config.global = { ...config.global, scrape_interval: interval, evaluation_interval: interval };
+  const productionJobs = config.scrape_configs;
   config.scrape_configs = [{ ...workerJob, static_configs: [{ targets: [options.target] }] }];
+  // Never the production Alertmanager address: another test's, or a real one, may listen there.
+  delete config.alerting;
+  if (options.alertmanager) {
+    const alertmanagerJob = productionJobs.find((job) => job.job_name === ALERTMANAGER_JOB) ?? { job_name: ALERTMANAGER_JOB, static_configs: [] };
+    config.scrape_configs.push({ ...alertmanagerJob, static_configs: [{ targets: [options.alertmanager] }] });
+    config.alerting = { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] };
+  }
   for (const ruleFile of config.rule_files) {
     const rules = parse(readFileSync(path.join(OBSERVABILITY_DIR, ruleFile), 'utf8')) as RuleFile;
     for (const rule of rules.groups.flatMap((group) => group.rules)) rule.for = options.ruleFor;

@@ -31,6 +31,9 @@ export const DEMO_PORT_SETTINGS = [
   'DEMO_TCP_PORT',
   'DEMO_AGENT_PORT',
   'DEMO_WOL_PORT',
+  'DEMO_ALERTS_PORT',
+  'PROMETHEUS_PORT',
+  'ALERTMANAGER_PORT',
 ] as const;
 export type DemoPorts = Record<(typeof DEMO_PORT_SETTINGS)[number], number>;
 

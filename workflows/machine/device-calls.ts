@@ -19,7 +19,7 @@ import type { PowerReading } from '../../activities/drivers';
 import { driverLabel } from '../../activities/drivers/specs';
 import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs, telemetryTimeoutMs } from '../../domain/deadline';
 import type { AspectCorrection } from '../../domain/tick-decision';
-import { nonRetryableDeviceErrors } from '../../domain/device-failures';
+import { ACTIVITY_TIMEOUT, nonRetryableDeviceErrors } from '../../domain/device-failures';
 import type { MachineSpec, MachineTarget, Power } from '../../domain/types';
 import type { CheckFailure } from '../../domain/check';
 import type { MachineState } from './machine-state';
@@ -80,7 +80,7 @@ export function failureOf(err: unknown, step: CheckFailure['step']): CheckFailur
   if (!(cause instanceof TemporalFailure)) throw err;
   if (cause instanceof ApplicationFailure) return { step, type: cause.type ?? 'Error', message: cause.message };
   if (cause instanceof TimeoutFailure) {
-    return { step, type: 'ActivityTimeout', message: `activity ${cause.timeoutType} timeout: ${cause.message}` };
+    return { step, type: ACTIVITY_TIMEOUT, message: `activity ${cause.timeoutType} timeout: ${cause.message}` };
   }
   return { step, type: cause.name, message: cause.message };
 }

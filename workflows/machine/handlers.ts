@@ -19,7 +19,7 @@ import {
   type OverrideRequest,
 } from './contract';
 import type { InterruptiblePause } from './interruptible-pause';
-import { clearMachineHealth } from './machine-metrics';
+import type { HealthGauges } from './machine-metrics';
 import { recordAudit, type MachineState } from './machine-state';
 import { statusOf } from './status';
 
@@ -32,7 +32,7 @@ export interface MachineRun {
   retirement?: MachineRetired;
 }
 
-export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause): void {
+export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause, healthGauges: HealthGauges): void {
   const { state } = run;
   /** A message changed what the machine should be: check it now rather than at the next tick. */
   const wakeUp = () => {
@@ -77,7 +77,7 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause): 
   });
   setHandler(configurationChangedSignal, (update) => {
     if (update.configHash === run.configHash) return;
-    if (update.spec.group !== run.spec.group) clearMachineHealth(run.spec);
+    if (update.spec.group !== run.spec.group) healthGauges.clear(run.spec);
     run.spec = update.spec;
     run.configHash = update.configHash;
     upsertMemo(memoOf(run.spec, run.configHash));

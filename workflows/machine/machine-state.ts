@@ -9,6 +9,11 @@ export interface MachineState {
   lastObservation?: Observation;
   lastCheck?: CheckResult;
   consecutiveFailures: number;
+  /**
+   * What the last failed check reported (absent in runs started before it): while the machine counts
+   * as failing, the failing gauge names it, also during maintenance, which checks nothing.
+   */
+  lastFailure?: CheckFailure;
   reconcileRequested: boolean;
   commandsSent: number;
   /** Slots that passed while a previous check was still running, or no worker ran. */

@@ -34,7 +34,7 @@ export async function reconcile(spec: MachineSpec, state: MachineState, healthGa
   } finally {
     const health = healthOf(state, spec);
     publish(spec, state, tick.desired, health, opening.wanted);
-    healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined });
+    healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined, failure: state.lastFailure });
   }
 }
 
@@ -87,6 +87,7 @@ function applyStep(spec: MachineSpec, state: MachineState, step: TickStep): Chec
   Object.assign(state, step.changes);
   const { outcome, failure } = step.check;
   if (outcome === 'failed' && failure) {
+    state.lastFailure = failure;
     log.info(`${spec.id}: ${failure.step} failed`, { failureType: failure.type, message: failure.message });
   }
   return step.check;

@@ -4,8 +4,9 @@ import { nextTickAt, quarterSpreadTicksInRun, skippedSlots, tickOffsetMs, ticksI
 import { DEFAULT_TICKS_PER_RUN, type MachineRetired, type MachineWorkflow, type MachineWorkflowInput } from './contract';
 import { setMessageHandlers, type MachineRun } from './handlers';
 import { InterruptiblePause } from './interruptible-pause';
-import { clearMachineHealth, HealthGauges, recordMissedTicks, recordTickLateness } from './machine-metrics';
+import { HealthGauges, recordMissedTicks, recordTickLateness } from './machine-metrics';
 import { initialState, type MachineState } from './machine-state';
+import { healthOf } from './status';
 import { reconcile } from './tick';
 
 const EVEN_RUN_SPREAD = 'even-run-spread';
@@ -16,8 +17,9 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   const ticksPerRun = input.ticksPerRun ?? DEFAULT_TICKS_PER_RUN;
 
   const pause = new InterruptiblePause();
-  const healthGauges = new HealthGauges();
-  setMessageHandlers(run, pause);
+  // A run continued as new from a failing one starts from the failing series that one set.
+  const healthGauges = new HealthGauges({ group: run.spec.group, failure: healthOf(state, run.spec) === 'failing' ? state.lastFailure : undefined });
+  setMessageHandlers(run, pause, healthGauges);
 
   // Runs recorded before the even spread keep the length they were recorded with.
   const ticksThisRun = patched(EVEN_RUN_SPREAD)
@@ -56,7 +58,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   await condition(allHandlersFinished);
   const { spec, configHash } = run;
   if (ended === 'continue-as-new') return continueAsNew<MachineWorkflow>({ spec, configHash, state, ticksPerRun });
-  clearMachineHealth(spec);
+  healthGauges.clear(spec);
   log.info('machine retired', { ...ended });
   return ended;
 }
