@@ -84,8 +84,8 @@ describe('doors-open readiness reports through Alertmanager', () => {
     expect(listed).toEqual([`- player-02 (media): wrong input HDMI2`, `- proj-04 (gallery-west): failing: probe DeviceTimeoutError`].sort());
     expect(text).toContain(`${TEST_WEB_UI}/namespaces/default/workflows/machine-proj-04`);
     expect(mail?.html).toContain('failing: probe DeviceTimeoutError');
-    // READINESS_SCREENSHOT=docs/readiness-report.png refreshes the README's picture of this message.
-    if (process.env.READINESS_SCREENSHOT) await screenshot(mail?.html || '', path.resolve(__dirname, '../..', process.env.READINESS_SCREENSHOT));
+    // DOCS_SCREENSHOTS=1 refreshes the README's picture of this message.
+    if (process.env.DOCS_SCREENSHOTS) await screenshot(mail?.html || '', path.resolve(__dirname, '../../docs/readiness-report.png'));
 
     const calls = await waitFor('the report webhook call', () => {
       const found = webhook.received.filter((call) => call.groupLabels.report === doorsOpen);
