@@ -1,7 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostableAlert } from '../../alerting/contract';
 import type { ReadinessSpec } from '../../domain/readiness';
 import { instantToLocal } from '../../domain/schedule';
 import { syncReadiness } from '../../fleet/readiness';
@@ -9,6 +6,8 @@ import { startSimulator, type Simulator } from '../../simulator';
 import { machineWorkflowId } from '../../fleet/machines';
 import { startMaintenanceSignal } from '../../workflows/machine/contract';
 import { readinessStatusQuery, readinessWorkflowId, type DeliveredReport } from '../../workflows/readiness/contract';
+import { startNotificationStack, type NotificationStack } from '../alerting/notification-stack';
+import { startWebhookSink, type WebhookSink } from '../alerting/webhook-sink';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
 import { waitFor } from '../support/wait-for';
 import { machine, pjlinkDriver, schedule } from '../support/specs';
@@ -19,32 +18,8 @@ const TICK_MS = 5 * MINUTE;
 
 let simulator: Simulator;
 let worker: TestWorker;
-let alertmanager: CapturingAlertmanager;
-
-interface CapturingAlertmanager {
-  url: string;
-  posts: PostableAlert[][];
-  close(): Promise<void>;
-}
-
-/** Stands in for Alertmanager's API at the boundary: what the worker posts is the contract (test/alerting covers what Alertmanager does with it). */
-async function startCapturingAlertmanager(): Promise<CapturingAlertmanager> {
-  const posts: PostableAlert[][] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/api/v2/alerts') posts.push(JSON.parse(body) as PostableAlert[]);
-      res.writeHead(req.method === 'POST' && req.url === '/api/v2/alerts' ? 200 : 404).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    posts,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
+let webhook: WebhookSink;
+let stack: NotificationStack;
 
 beforeAll(async () => {
   simulator = await startSimulator({
@@ -55,15 +30,20 @@ beforeAll(async () => {
       { id: 'maintained', kind: 'pjlink', initialPower: 'off', warmupMs: 0, cooldownMs: 0 },
     ],
   });
-  alertmanager = await startCapturingAlertmanager();
-  worker = await startTestWorker({}, { alertmanagerUrl: alertmanager.url });
+  webhook = await startWebhookSink();
+  // Alertmanager configured the production way, its one receiver the webhook sink.
+  stack = await startNotificationStack({
+    notifications: { receivers: { ops: { webhook: { url: webhook.url }, quietHours: [] } }, routes: [], defaultReceivers: ['ops'], timing: { groupWaitMs: 1_000, groupIntervalMs: 1_000, repeatIntervalMs: 3_600_000 } },
+  });
+  worker = await startTestWorker({}, { alertmanagerUrl: stack.alertmanager.url });
 });
 
 afterAll(async () => {
   await worker?.client.workflow.getHandle(readinessWorkflowId(worker.taskQueue)).terminate('test finished').catch(() => undefined);
   await worker?.stop();
   await simulator?.stop();
-  await alertmanager?.close();
+  await stack?.stop();
+  await webhook?.stop();
 });
 
 /** Opening hours (UTC) whose next opening is the start of a minute at least a minute away, with the check due `dueInMs` from now. */
@@ -114,15 +94,15 @@ describe('the doors-open readiness report', () => {
     expect(simulator.device('switched-off').power, 'switched on again by the check before the report').toBe('on');
     expect(report.delivery).toMatchObject({ delivered: true });
 
-    expect(alertmanager.posts, 'one post: the report and its machines together').toHaveLength(1);
-    const alerts = alertmanager.posts[0]!;
-    expect(alerts.map((alert) => [alert.labels.alertname, alert.labels.machine_id ?? ''])).toEqual([
-      ['ReadinessReport', ''],
-      ['MachineNotReady', 'hung-proj'],
-      ['MachineNotReady', 'maintained'],
+    const [notification, ...more] = await waitFor('the report through Alertmanager', () => webhook.received.length > 0 && webhook.received, 30_000);
+    expect(more, 'one notification for the report').toEqual([]);
+    expect(notification!.alerts.map((alert) => [alert.labels.alertname, alert.labels.machine_id ?? '', alert.annotations.reason ?? '']).sort()).toEqual([
+      ['MachineNotReady', 'hung-proj', report.notReady[0]!.reason],
+      ['MachineNotReady', 'maintained', 'in maintenance (sam: lamp change)'],
+      ['ReadinessReport', '', ''],
     ]);
-    expect(new Set(alerts.map((alert) => alert.labels.report)).size, 'every alert labelled with the same report').toBe(1);
-    expect(alerts[0]!.annotations?.summary).toBe(report.summary);
+    expect(notification!.commonLabels.venue).toBe('Readiness test venue');
+    expect(notification!.alerts.find((alert) => alert.labels.alertname === 'ReadinessReport')?.annotations.summary).toBe(report.summary);
 
     const status = await readiness.query(readinessStatusQuery);
     expect(status.next, 'the next report is the one after the closing').toMatchObject({ kind: 'after-closing', referenceMs: openingMs + 120 * MINUTE });
