@@ -1,10 +1,13 @@
+import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DriverSpec } from '../../activities/drivers/specs';
 import { startSimulator, type Simulator } from '../../simulator';
 import { instantToLocal, localToInstant } from '../../domain/schedule';
 import { setOverrideSignal } from '../../workflows/machine/contract';
 import { correctedWithinMs, SCHEDULING_ALLOWANCE_MS } from '../support/budgets';
+import { machineWorkflowId } from '../../fleet/machines';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { bundleWorkflows } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
 import { ALWAYS_OFF, ALWAYS_ON, FAST_TIMEOUTS, machine, schedule } from '../support/specs';
 
@@ -24,6 +27,7 @@ beforeAll(async () => {
       { id: 'scenes', kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0, inputs: ['31', '32'], initialInput: '31' },
       { id: 'lamp', kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0, errorStatus: '020000', lampHours: 100, lampHourMs: 200 },
       { id: 'amp', kind: 'tcp', initialPower: 'on', initialVolume: 59 },
+      { id: 'replayed', kind: 'pjlink', initialPower: 'on', warmupMs: 0, cooldownMs: 0, inputs: ['31', '32'], initialInput: '32', lampHours: 10 },
     ],
   });
   worker = await startTestWorker();
@@ -166,5 +170,18 @@ describe('aspects beside power, against a real dev server and simulated devices'
     }, spec.telemetryIntervalMs! + 2 * spec.tickMs + SCHEDULING_ALLOWANCE_MS);
     expect(later.lamps?.[0]?.hours).toBeGreaterThan(first.lamps?.[0]?.hours ?? Infinity);
     expect(later.lamps?.[0]?.lit).toBe(true);
+  });
+
+  it('when a run that read aspects, corrected one and read telemetry is replayed from its history by a fresh worker, then it replays without a nondeterminism error', async () => {
+    const spec = machine('replayed', projector('replayed'), { aspects: { base: scenes.museum, scenes }, telemetryIntervalMs: 2000 });
+    await worker.startMachine(spec);
+    const first = await waitFor('a correction and a telemetry read', async () => {
+      const status = await worker.status('replayed');
+      return status.aspects.some((aspect) => aspect.lastCorrection !== undefined) && status.telemetry;
+    }, 2 * spec.tickMs + SCHEDULING_ALLOWANCE_MS);
+    await waitFor('a second telemetry read', async () => ((await worker.status('replayed')).telemetry?.atMs ?? 0) > first.atMs, spec.telemetryIntervalMs! + 2 * spec.tickMs + SCHEDULING_ALLOWANCE_MS);
+    const history = await worker.client.workflow.getHandle(machineWorkflowId('replayed')).fetchHistory();
+
+    await expect(Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'replayed' }, history)).resolves.toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 /** One tick: the device calls, metrics and status around the tick's decision (domain/tick-decision.ts). */
-import { log, patched } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import { driverAspects } from '../../activities/drivers/specs';
 import type { WantedAspect } from '../../domain/aspects';
 import type { CheckResult } from '../../domain/check';
@@ -19,18 +19,20 @@ import { recordCheck, recordCommand, type HealthGauges } from './machine-metrics
 import { recordAudit, type MachineState } from './machine-state';
 import { healthOf, publish } from './status';
 
-/** Runs recorded before aspects and telemetry replay without them; a machine that has neither never asks. */
-const ASPECTS_AND_TELEMETRY = 'aspects-and-telemetry';
+/** What the run's code version does beyond power: decided once at the run's start (workflow.ts). */
+export interface RunFeatures {
+  aspectsAndTelemetry: boolean;
+}
 
-export async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: HealthGauges): Promise<void> {
+export async function reconcile(spec: MachineSpec, state: MachineState, healthGauges: HealthGauges, features: RunFeatures): Promise<void> {
   const opening = openTick(spec, state, Date.now());
   Object.assign(state, opening.changes);
   for (const entry of opening.audit) recordAudit(state, entry);
   const { tick } = opening;
   try {
-    state.lastCheck = opening.skipped ?? (await check(spec, state, tick, opening.wanted));
+    state.lastCheck = opening.skipped ?? (await check(spec, state, tick, features.aspectsAndTelemetry ? opening.wanted : {}));
     recordCheck(spec, state.lastCheck.outcome);
-    if (state.lastCheck.observed !== undefined) await readTelemetryWhenDue(spec, state);
+    if (state.lastCheck.observed !== undefined && features.aspectsAndTelemetry) await readTelemetryWhenDue(spec, state);
   } finally {
     const health = healthOf(state, spec);
     publish(spec, state, tick.desired, health, opening.wanted);
@@ -40,7 +42,7 @@ export async function reconcile(spec: MachineSpec, state: MachineState, healthGa
 
 async function check(spec: MachineSpec, state: MachineState, tick: TickStart, wanted: Record<string, WantedAspect>): Promise<CheckResult> {
   const target = targetOf(spec);
-  const aspectReads = Object.keys(wanted).length > 0 && patched(ASPECTS_AND_TELEMETRY) ? Object.keys(wanted).sort() : [];
+  const aspectReads = Object.keys(wanted).sort();
   let reading: ProbeReading;
   try {
     reading = await probe(spec, state, target, aspectReads);
@@ -72,7 +74,7 @@ async function check(spec: MachineSpec, state: MachineState, tick: TickStart, wa
  */
 async function readTelemetryWhenDue(spec: MachineSpec, state: MachineState): Promise<void> {
   const intervalMs = spec.telemetryIntervalMs;
-  if (intervalMs === undefined || Date.now() < (state.nextTelemetryMs ?? 0) || !patched(ASPECTS_AND_TELEMETRY)) return;
+  if (intervalMs === undefined || Date.now() < (state.nextTelemetryMs ?? 0)) return;
   state.nextTelemetryMs = Date.now() + intervalMs;
   try {
     state.telemetry = await telemetryActivity(spec)(targetOf(spec));

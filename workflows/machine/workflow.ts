@@ -10,6 +10,13 @@ import { healthOf } from './status';
 import { reconcile } from './tick';
 
 const EVEN_RUN_SPREAD = 'even-run-spread';
+/**
+ * Runs recorded before aspects and telemetry replay without them. Asked once, in the run's first
+ * workflow task, never after a device call: asked where a tick first needed it (after the probe's
+ * local activity), the marker made some replays after a worker restart fail as nondeterministic
+ * (TMPRL1100, "patch marker encountered ... but there is no corresponding change command").
+ */
+const ASPECTS_AND_TELEMETRY = 'aspects-and-telemetry';
 
 export async function machineWorkflow(input: MachineWorkflowInput): Promise<MachineRetired> {
   const run: MachineRun = { spec: input.spec, configHash: input.configHash, state: input.state ?? initialState(), nextTickMs: Date.now() };
@@ -25,6 +32,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   const ticksThisRun = patched(EVEN_RUN_SPREAD)
     ? ticksInRun(run.spec.id, ticksPerRun, input.state === undefined)
     : quarterSpreadTicksInRun(run.spec.id, ticksPerRun);
+  const features = { aspectsAndTelemetry: patched(ASPECTS_AND_TELEMETRY) };
   let ticks = 0;
   /** Returns when the run should end; a message cuts its pause short by cancelling the scope it runs in. */
   const tickUntilRunEnds = async (): Promise<MachineRetired | 'continue-as-new'> => {
@@ -50,7 +58,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
         }
       }
       state.reconcileRequested = false;
-      await reconcile(run.spec, state, healthGauges);
+      await reconcile(run.spec, state, healthGauges, features);
     }
   };
 
