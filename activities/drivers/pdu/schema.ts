@@ -53,7 +53,8 @@ const entry = strictObject({
   oids: genericOids.optional(),
   timeouts: strictObject({ response: durationField({ minMs: 1, maxMs: MAX_DEADLINE_MS }).default(2_000) }).prefault({}),
 }).superRefine((driver, context) => {
-  const problem = (path: string, message: string) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path: [path], message });
+  // Not continuable: a block missing what its version needs has no spec, and the venue's later checks build every machine's.
+  const problem = (path: string, message: string) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path: [path], message, continue: false });
   const v3Keys = (['user', 'authProtocol', 'authKey', 'privProtocol', 'privKey'] as const).filter((key) => driver[key] !== undefined);
   if (driver.version !== '3') {
     if (driver.community === undefined) problem('community', `SNMP ${driver.version} needs community: { secret: NAME }, the PDU's read-write community`);
