@@ -31,6 +31,7 @@ export const DEMO_PORT_SETTINGS = [
   'DEMO_TCP_PORT',
   'DEMO_AGENT_PORT',
   'DEMO_WOL_PORT',
+  'DEMO_SNMP_PORT',
 ] as const;
 export type DemoPorts = Record<(typeof DEMO_PORT_SETTINGS)[number], number>;
 
