@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { cycleOutlet, pduDriver as pdu } from '../../activities/drivers/pdu/client';
 import { APC_OUTLET_OBJECTS, pduCycleDeadlineMs, type PduDriverSpec, type SnmpUserAccess } from '../../activities/drivers/pdu/spec';
 import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
-import { DeviceAuthError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError } from '../../activities/errors';
+import { DeviceAuthError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { callFor, rejectionOf, secretsFrom, target, useSimulator } from './support';
 
 const ADMIN = { name: 'admin', authProtocol: 'sha', authKey: 'admin-auth-key', privProtocol: 'aes', privKey: 'admin-priv-key' } as const;
@@ -169,6 +169,13 @@ describe('pdu driver (APC PowerNet over SNMP)', () => {
       device().setPower('off');
       expect(await rejectionOf(pdu.probe(call(outlet(3))))).toBeInstanceOf(DeviceTimeoutError);
     });
+  });
+
+  it('when the PDU\'s address cannot even be sent to, then DeviceUnreachableError with the socket\'s error', async () => {
+    // The kernel refuses a datagram to the broadcast address from a socket not allowed to broadcast: a send that fails at once, anywhere.
+    const error = await rejectionOf(pdu.probe(call(outlet(3, { host: '255.255.255.255' }))));
+    expect(error).toBeInstanceOf(DeviceUnreachableError);
+    expect(error.message).toMatch(/^amp-3 "Test amp-3" at 255\.255\.255\.255:\d+: send EACCES 255\.255\.255\.255:\d+ at step "read outlet state"/);
   });
 
   it('when the caller aborts a call the PDU does not answer, then it ends at once with a DeviceError and its session\'s socket is closed (checked after every test)', async () => {
