@@ -70,7 +70,7 @@ export class DeviceBusyError extends DeviceError { override name = DEVICE_BUSY; 
 /** The machine's driver configuration cannot work (bad MAC, bad regex, missing password). */
 export class DeviceConfigError extends DeviceError { override name = DEVICE_CONFIG; }
 
-type DeviceErrorClass = new (details: DeviceErrorDetails) => DeviceError;
+export type DeviceErrorClass = new (details: DeviceErrorDetails) => DeviceError;
 
 /** One driver call's identity and start time, so every error it raises reads the same way. */
 export class DeviceCallContext {

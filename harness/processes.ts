@@ -5,7 +5,9 @@
  * through their command lines and environment as in production.
  */
 import { findFreePort, startDevServer, type DevServer, type DevServerOptions } from '../devstack/dev-server';
+import { secretEnvName } from '../config/secrets';
 import { startTsChild, type ManagedChild } from './child';
+import { BENCH_SECRETS } from './venue-files';
 
 export type TemporalServerProcess = DevServer;
 
@@ -89,6 +91,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     runtimeProbe: options.runtimeProbe,
     env: {
       ...withoutTemporalVariables(process.env),
+      ...Object.fromEntries(Object.entries(BENCH_SECRETS).map(([name, value]) => [secretEnvName(name), value])),
       ...options.env,
       VENUE_CONFIG: options.venueFile,
       TEMPORAL_ADDRESS: options.temporalAddress,

@@ -39,6 +39,9 @@ function macOf(host: string): string {
   return ['02', '00', '00', '60', third, fourth].map((part) => Number.parseInt(part, 10).toString(16).padStart(2, '0').slice(-2)).join(':');
 }
 
+/** Credentials of the simulated devices, by the secret names the venue file refers to; the worker processes get them. */
+export const BENCH_SECRETS = { BENCH_PDU_COMMUNITY: 'bench-pdu-community' } as const;
+
 export interface VenueFileOptions {
   name: string;
   tickMs: number;
@@ -157,6 +160,11 @@ const SIMULATED_KINDS: Record<DeviceKind, {
       off: { send: 'POWER OFF', expect: '^OK$' },
     }),
   },
+  pdu: {
+    // The machine is outlet 1 of a PDU of its own, with nothing plugged in: the outlet's state is its power.
+    device: (common, device) => ({ ...common, kind: 'pdu', initialPower: 'on', community: BENCH_SECRETS.BENCH_PDU_COMMUNITY, initialOutlets: { 1: device.initialPower } }),
+    driver: (device, timeouts) => ({ type: 'pdu', port: device.port, outlet: 1, community: { secret: 'BENCH_PDU_COMMUNITY' }, timeouts: { response: timeouts.response } }),
+  },
   wol: {
     device: (common, device) => ({
       ...common,
@@ -180,4 +188,9 @@ const SIMULATED_KINDS: Record<DeviceKind, {
   },
 };
 
-export const DEVICE_KINDS = Object.keys(SIMULATED_KINDS) as DeviceKind[];
+/**
+ * The kinds a benchmark's machine mix cycles through. PDU outlets are not among them: the soak
+ * and scale numbers in BENCHMARKS.md were measured without, and a PDU's place in a venue (the
+ * outlets feeding other machines) comes with the dependency work of issue 15.
+ */
+export const DEVICE_KINDS = (Object.keys(SIMULATED_KINDS) as DeviceKind[]).filter((kind) => kind !== 'pdu');

@@ -26,7 +26,7 @@ export const faultSchema = z.discriminatedUnion('mode', [
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 
-export type DeviceKind = 'pjlink' | 'http' | 'tcp' | 'wol';
+export type DeviceKind = 'pjlink' | 'http' | 'tcp' | 'wol' | 'pdu';
 
 const commonFields = {
   id: z.string().regex(/^\S+$/, 'must be non-empty and contain no whitespace'),
@@ -111,14 +111,66 @@ const wolPcSchema = z.strictObject({
   shutdownMs: durationMs.default(0),
 });
 
+const snmpSecret = z.string().min(8, 'must be at least 8 characters (RFC 3414 section 11.2)');
+
+/** An SNMPv3 user: without keys noAuthNoPriv, with authKey authNoPriv, with privKey too authPriv. */
+const snmpUserSchema = z
+  .strictObject({
+    name: z.string().min(1).max(32),
+    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+    authKey: snmpSecret.optional(),
+    /** AES-128; the simulator has no DES (OpenSSL 3 keeps it in its legacy provider). */
+    privProtocol: z.literal('aes').optional(),
+    privKey: snmpSecret.optional(),
+  })
+  .superRefine((user, ctx) => {
+    if ((user.authProtocol === undefined) !== (user.authKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['authKey'], message: 'authProtocol and authKey go together' });
+    }
+    if ((user.privProtocol === undefined) !== (user.privKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['privKey'], message: 'privProtocol and privKey go together' });
+    }
+    if (user.privKey !== undefined && user.authKey === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['privKey'], message: 'privacy needs authentication (authProtocol and authKey)' });
+    }
+  });
+
+const outletNumber = z.string().regex(/^[1-9]\d*$/, 'must be an outlet number (1, 2, ...)');
+
+const pduSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('pdu'),
+  /** The PDU's own mains; off, it answers nothing and every outlet is dead. */
+  initialPower: z.enum(['on', 'off']).default('on'),
+  /** Read-write, for v1 and v2c. */
+  community: z.string().min(1).default('public'),
+  /** GETs only; its SETs are answered noAccess. */
+  readOnlyCommunity: z.string().min(1).optional(),
+  users: z.array(snmpUserSchema).default([]),
+  outletCount: z.int().min(1).max(48).default(8),
+  /** By outlet number; the others start on. */
+  initialOutlets: z.record(outletNumber, z.enum(['on', 'off'])).default({}),
+  /** The device plugged into each outlet, by id: it has mains only while its outlet is on. */
+  outlets: z.record(outletNumber, z.string().regex(/^\S+$/, 'must be a device id')).default({}),
+  /** immediateReboot: how long the outlet stays off (APC's rPDUOutletConfigRebootDuration, 5 s by default). */
+  rebootDelayMs: durationMs.default(5_000),
+});
+
 export const deviceConfigSchema = z
-  .discriminatedUnion('kind', [pjlinkSchema, httpPlayerSchema, tcpLineSchema, wolPcSchema])
+  .discriminatedUnion('kind', [pjlinkSchema, httpPlayerSchema, tcpLineSchema, wolPcSchema, pduSchema])
   .superRefine((device, ctx) => {
     const problem = unsupportedFaultReason(device);
     if (problem) ctx.addIssue({ code: 'custom', path: ['fault', 'mode'], message: problem });
     const hasInputs = device.kind === 'pjlink' || device.kind === 'http';
     if (hasInputs && device.initialInput !== undefined && !device.inputs.includes(device.initialInput)) {
       ctx.addIssue({ code: 'custom', path: ['initialInput'], message: `must be one of inputs: ${device.inputs.join(', ')}` });
+    }
+    if (device.kind === 'pdu') {
+      for (const field of ['initialOutlets', 'outlets'] as const) {
+        for (const outlet of Object.keys(device[field]).filter((n) => Number(n) > device.outletCount)) {
+          ctx.addIssue({ code: 'custom', path: [field, outlet], message: `the PDU has outlets 1 to ${device.outletCount}` });
+        }
+      }
     }
   });
 
@@ -138,10 +190,29 @@ export const simulatorConfigSchema = z
     config.devices.forEach((device, index) => {
       const host = device.host ?? config.host;
       claim(index, 'id', device.id, 'id');
-      if (device.port !== 0) claim(index, 'port', device.port, `tcp:${host}`);
+      if (device.port !== 0) claim(index, 'port', device.port, `${device.kind === 'pdu' ? 'udp' : 'tcp'}:${host}`);
       if (device.kind === 'wol' && device.wolPort !== 0) claim(index, 'wolPort', device.wolPort, `udp:${host}`);
     });
+    checkOutletWiring(config.devices, ctx);
   });
+
+/** Each outlet feeds a device of this simulator, not a PDU (no daisy chains), and each device hangs on one outlet. */
+function checkOutletWiring(devices: z.output<typeof deviceConfigSchema>[], ctx: z.RefinementCtx): void {
+  const kinds = new Map(devices.map((device) => [device.id, device.kind]));
+  const feeding = new Map<string, string>();
+  devices.forEach((device, index) => {
+    if (device.kind !== 'pdu') return;
+    for (const [outlet, plugged] of Object.entries(device.outlets)) {
+      const path = ['devices', index, 'outlets', outlet];
+      const kind = kinds.get(plugged);
+      if (kind === undefined) ctx.addIssue({ code: 'custom', path, message: `no device with id "${plugged}"` });
+      else if (kind === 'pdu') ctx.addIssue({ code: 'custom', path, message: `"${plugged}" is a PDU; outlets feed other devices` });
+      const earlier = feeding.get(plugged);
+      if (earlier) ctx.addIssue({ code: 'custom', path, message: `"${plugged}" is already plugged into ${earlier}` });
+      else feeding.set(plugged, `${device.id} outlet ${outlet}`);
+    }
+  });
+}
 
 /** What callers write: defaulted fields may be left out. */
 export type DeviceConfig = z.input<typeof deviceConfigSchema>;
@@ -153,8 +224,14 @@ export type ResolvedSimulatorConfig = z.output<typeof simulatorConfigSchema>;
 export type ResolvedDeviceConfig = z.output<typeof deviceConfigSchema>;
 export type ResolvedConfigOf<K extends DeviceKind> = Extract<ResolvedDeviceConfig, { kind: K }>;
 
+/** Over UDP there is no connection to reset or stream on, and no login to lock. */
+const PDU_FAULTS: readonly Fault['mode'][] = ['hang', 'refuse', 'flapping', 'slow', 'garbage'];
+
 /** Why a device of this configuration cannot carry its fault, or undefined when it can. */
 export function unsupportedFaultReason(device: { kind: DeviceKind; fault?: Fault; password?: string }): string | undefined {
+  if (device.kind === 'pdu' && device.fault && !PDU_FAULTS.includes(device.fault.mode)) {
+    return `a pdu (SNMP over UDP) takes the faults ${PDU_FAULTS.join(', ')}, not ${device.fault.mode}`;
+  }
   if (device.fault?.mode !== 'auth-lockout') return undefined;
   if (device.kind !== 'pjlink') return `auth-lockout applies to pjlink devices only, not ${device.kind}`;
   if (device.password === undefined) return 'auth-lockout needs the pjlink device to have a password';

@@ -1,9 +1,10 @@
 import { parseSimulatorConfig, type DeviceKind, type ResolvedConfigOf, type ResolvedDeviceConfig, type SimulatorConfig } from './config';
 import { HttpPlayerDevice, type SimulatedPlayer } from './devices/http';
+import { PduDevice, type SimulatedPdu } from './devices/pdu';
 import { PjlinkDevice, type SimulatedProjector } from './devices/pjlink';
 import { TcpLineDevice, type SimulatedAmplifier } from './devices/tcp';
 import { WolPcDevice } from './devices/wol';
-import type { DeviceEventListener, SimulatedDevice, SimulatedDeviceBase } from './simulated-device';
+import { SimulatedDeviceBase, type DeviceEventListener, type RunnableDevice, type SimulatedDevice } from './simulated-device';
 
 export type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from './config';
 export { loadSimulatorConfig, SimulatorConfigError, simulatorConfigSchema } from './config';
@@ -13,6 +14,7 @@ export type { SimulatedPower } from './power';
 export type { AvMuteState, SimulatedProjector } from './devices/pjlink';
 export type { SimulatedPlayer } from './devices/http';
 export type { SimulatedAmplifier } from './devices/tcp';
+export type { SimulatedPdu } from './devices/pdu';
 
 /** What a device of each kind offers tests and the demo besides what every device has. */
 export interface SimulatedDeviceOfKind {
@@ -20,6 +22,7 @@ export interface SimulatedDeviceOfKind {
   http: SimulatedPlayer;
   tcp: SimulatedAmplifier;
   wol: SimulatedDevice;
+  pdu: SimulatedPdu;
 }
 
 export interface Simulator {
@@ -48,6 +51,7 @@ export interface SimulatorOptions {
 export async function startSimulator(config: SimulatorConfig, options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = parseSimulatorConfig(config);
   const devices = resolved.devices.map((device) => createDevice(device, device.host ?? resolved.host));
+  plugIntoOutlets(devices);
   for (const device of devices) device.observe(options.onEvent);
   try {
     await Promise.all(devices.map((device) => device.start()));
@@ -62,7 +66,7 @@ export async function startSimulator(config: SimulatorConfig, options: Simulator
 class RunningSimulator implements Simulator {
   #stopped: Promise<void> | undefined;
 
-  constructor(readonly devices: SimulatedDeviceBase[]) {}
+  constructor(readonly devices: RunnableDevice[]) {}
 
   device(id: string): SimulatedDevice;
   device<K extends DeviceKind>(id: string, kind: K): SimulatedDeviceOfKind[K];
@@ -79,16 +83,29 @@ class RunningSimulator implements Simulator {
   }
 }
 
-type DeviceClass<Config> = new (config: Config, host: string) => SimulatedDeviceBase;
+type DeviceClass<Config> = new (config: Config, host: string) => RunnableDevice;
 
 const deviceClasses: { [K in DeviceKind]: DeviceClass<ResolvedConfigOf<K>> } = {
   pjlink: PjlinkDevice,
   http: HttpPlayerDevice,
   tcp: TcpLineDevice,
   wol: WolPcDevice,
+  pdu: PduDevice,
 };
 
-function createDevice(config: ResolvedDeviceConfig, host: string): SimulatedDeviceBase {
+function createDevice(config: ResolvedDeviceConfig, host: string): RunnableDevice {
   const Device = deviceClasses[config.kind] as DeviceClass<ResolvedDeviceConfig>;
   return new Device(config, host);
+}
+
+/** Each PDU's outlets take the devices the config plugs into them (the config checked that they exist and are no PDUs). */
+function plugIntoOutlets(devices: RunnableDevice[]): void {
+  const byId = new Map(devices.map((device) => [device.id, device]));
+  for (const pdu of devices) {
+    if (!(pdu instanceof PduDevice)) continue;
+    for (const [outlet, id] of Object.entries(pdu.wiring)) {
+      const device = byId.get(id);
+      if (device instanceof SimulatedDeviceBase) pdu.plug(Number(outlet), device);
+    }
+  }
 }

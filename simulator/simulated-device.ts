@@ -42,6 +42,19 @@ export interface SimulatedDevice {
   observe(listener: DeviceEventListener | undefined): void;
 }
 
+/** What the simulator starts and stops, whichever transport the device speaks. */
+export interface RunnableDevice extends SimulatedDevice {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A device a PDU outlet feeds: without mains it is off and answers nothing. */
+export interface MainsPowered {
+  readonly id: string;
+  /** `record` false for the wiring at start, which is no event. */
+  setMains(on: boolean, record?: boolean): void;
+}
+
 export class InvalidFaultError extends Error {
   override readonly name = 'InvalidFaultError';
 }
@@ -52,10 +65,15 @@ export class InvalidSettingError extends Error {
 }
 
 /**
- * What every kind shares: one TCP/HTTP listener that faults can close, a power cycle and the
- * command log. Subclasses speak the protocol.
+ * What every TCP kind shares: one TCP/HTTP listener that faults can close, a power cycle, mains
+ * power from a PDU outlet and the command log. Subclasses speak the protocol.
+ *
+ * Without mains a device is off and its port refuses connections (those open are destroyed): on a
+ * venue network a dead device would rather let them time out, and a driver must take either as
+ * unreachable. When mains return it starts as it does when the simulator starts (`initialPower`),
+ * unless its kind says otherwise (`powersUpOn`), and takes its boot or warm-up time to get there.
  */
-export abstract class SimulatedDeviceBase implements SimulatedDevice {
+export abstract class SimulatedDeviceBase implements RunnableDevice, MainsPowered {
   readonly id: string;
   abstract readonly kind: DeviceKind;
   readonly host: string;
@@ -63,12 +81,15 @@ export abstract class SimulatedDeviceBase implements SimulatedDevice {
   protected readonly faults: FaultSwitch;
   protected readonly powerCycle: PowerCycle;
   protected readonly listener: DeviceListener;
+  readonly #initialPower: SettledPower;
   #observer: DeviceEventListener | undefined;
   #connectionsSeen = 0;
+  #mains = true;
 
   constructor(config: ResolvedDeviceConfig, host: string, times: TransitionTimes) {
     this.id = config.id;
     this.host = host;
+    this.#initialPower = config.initialPower;
     this.faults = new FaultSwitch(config.fault, () => this.updateListener());
     this.powerCycle = new PowerCycle(config.initialPower, times, () => this.onPowerChange());
     this.listener = new DeviceListener({
@@ -97,6 +118,17 @@ export abstract class SimulatedDeviceBase implements SimulatedDevice {
 
   setPower(power: SettledPower): void {
     this.powerCycle.jumpTo(power);
+  }
+
+  /** Logged as `MAINS OFF` / `MAINS ON`, so the event log shows an outlet's effect after the PDU's command. */
+  setMains(on: boolean, record = true): void {
+    if (on === this.#mains) return;
+    this.#mains = on;
+    if (record) this.record(on ? 'MAINS ON' : 'MAINS OFF');
+    this.powerCycle.jumpTo('off');
+    if (on && this.powersUpOn()) this.powerCycle.switchTo('on');
+    this.updateListener();
+    if (!on) this.listener.destroyConnections();
   }
 
   setFault(fault: Fault | undefined): void {
@@ -130,9 +162,18 @@ export abstract class SimulatedDeviceBase implements SimulatedDevice {
     socket.once('close', () => this.#observer?.({ at: Date.now(), device: this.id, type: 'disconnected', connection }));
   }
 
+  protected get hasMains(): boolean {
+    return this.#mains;
+  }
+
   /** Whether the TCP side accepts connections now; a kind may add its own conditions. */
   protected acceptsConnections(): boolean {
-    return !this.faults.refusing;
+    return this.#mains && !this.faults.refusing;
+  }
+
+  /** Whether the device switches itself on when mains return: as configured to start, unless its kind overrides. */
+  protected powersUpOn(): boolean {
+    return this.#initialPower === 'on';
   }
 
   protected updateListener(): void {

@@ -1,6 +1,7 @@
 /** The driver families' clients by their venue-file `type`: one line per family. */
 import type { MachineTarget } from '../../domain/types';
 import { httpDriver } from './http/client';
+import { pduDriver } from './pdu/client';
 import { pjlinkDriver } from './pjlink/client';
 import type { DeviceDriver } from './shared/client';
 import type { DriverType } from './specs';
@@ -14,6 +15,7 @@ const drivers = {
   http: httpDriver,
   tcp: tcpDriver,
   wol: wolDriver,
+  pdu: pduDriver,
 } satisfies Record<DriverType, DeviceDriver>;
 
 export function driverFor(target: MachineTarget): DeviceDriver {

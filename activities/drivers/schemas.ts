@@ -1,6 +1,7 @@
 /** The `driver:` block of a machine in the venue file, one shape per family by its `type`: one line per family. */
 import { z } from 'zod';
 import { httpSchema } from './http/schema';
+import { pduSchema } from './pdu/schema';
 import { pjlinkSchema } from './pjlink/schema';
 import type { DriverSchema } from './shared/schema';
 import type { DriverSpec, DriverSpecOf, DriverType } from './specs';
@@ -12,6 +13,7 @@ const schemas = {
   http: httpSchema,
   tcp: tcpSchema,
   wol: wolSchema,
+  pdu: pduSchema,
 } satisfies { [T in DriverType]: DriverSchema<z.ZodType<{ type: T }>, DriverSpecOf<T>> };
 
 type Entry = (typeof schemas)[DriverType]['entry'];

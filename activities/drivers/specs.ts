@@ -6,12 +6,13 @@
  */
 import type { AspectSpecs } from '../../domain/aspects';
 import { httpFamily, type HttpDriverSpec } from './http/spec';
+import { pduFamily, type PduDriverSpec } from './pdu/spec';
 import { pjlinkFamily, type PjlinkDriverSpec } from './pjlink/spec';
 import type { DriverFamilySpec, SecretRef } from './shared/spec';
 import { tcpFamily, type TcpLineDriverSpec } from './tcp/spec';
 import { wolFamily, type WolDriverSpec } from './wol/spec';
 
-export type DriverSpec = PjlinkDriverSpec | HttpDriverSpec | TcpLineDriverSpec | WolDriverSpec;
+export type DriverSpec = PjlinkDriverSpec | HttpDriverSpec | TcpLineDriverSpec | WolDriverSpec | PduDriverSpec;
 export type DriverType = DriverSpec['type'];
 export type DriverSpecOf<T extends DriverType> = Extract<DriverSpec, { type: T }>;
 
@@ -20,6 +21,7 @@ const families = {
   http: httpFamily,
   tcp: tcpFamily,
   wol: wolFamily,
+  pdu: pduFamily,
 } satisfies { [T in DriverType]: DriverFamilySpec<DriverSpecOf<T>> };
 
 export const DRIVER_TYPES = Object.keys(families) as DriverType[];

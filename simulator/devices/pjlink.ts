@@ -122,6 +122,11 @@ export class PjlinkDevice extends SimulatedDeviceBase implements SimulatedProjec
     this.#lamp?.setLit(this.#lampLit());
   }
 
+  /** A projector back on mains waits in standby for its power command, whatever it started as. */
+  protected override powersUpOn(): boolean {
+    return false;
+  }
+
   /** The lamp strikes at the end of warm-up, in this simulator's simplification, and goes out when cooling starts. */
   #lampLit(): boolean {
     return this.power === 'on';

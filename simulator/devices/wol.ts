@@ -71,12 +71,18 @@ export class WolPcDevice extends SimulatedDeviceBase {
     if (this.power === 'off') this.listener.destroyConnections();
   }
 
+  /** A PC back on mains stays off until woken (no "restore on AC power loss" in its firmware). */
+  protected override powersUpOn(): boolean {
+    return false;
+  }
+
   protected createServer(): Server {
     return createServer((req, res) => this.#handle(req, res));
   }
 
   #onPacket(packet: Buffer): void {
-    if (!isMagicPacketFor(packet, this.#mac)) return;
+    // Without mains the NIC has no standby power to listen with.
+    if (!this.hasMains || !isMagicPacketFor(packet, this.#mac)) return;
     // The OS is going down and the NIC is not armed for wake-up yet: the packet is lost.
     if (this.power === 'cooling') return this.record('IGNORED WOL');
     this.record('WOL');

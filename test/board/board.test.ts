@@ -69,6 +69,7 @@ beforeAll(async () => {
     DEMO_TCP_PORT: String(await findFreePort()),
     DEMO_AGENT_PORT: String(await findFreePort()),
     DEMO_WOL_PORT: String(await findFreePort()),
+    DEMO_SNMP_PORT: String(await findFreePort()),
   };
   venue = loadVenueConfig(path.join(ROOT, 'config/demo-venue.yaml'), env);
   const devices = loadSimulatorConfig(path.join(ROOT, 'simulator/demo-devices.yaml'), env).devices.map((device) => ({

@@ -269,7 +269,7 @@ describe('loadVenueConfig', () => {
   it('when given the example venue, then it loads and its schedules behave as documented', () => {
     const config = loadVenueConfig(join(__dirname, '../../config/example-venue.yaml'));
     expect(config.venue).toEqual({ name: 'Harbour Museum', timezone: 'Europe/London' });
-    expect(new Set(config.machines.map((spec) => spec.driver.type))).toEqual(new Set(['pjlink', 'http', 'tcp', 'wol']));
+    expect(new Set(config.machines.map((spec) => spec.driver.type))).toEqual(new Set(['pjlink', 'http', 'tcp', 'wol', 'pdu']));
     const projector = config.machines.find((spec) => spec.id === 'proj-gallery-1');
     // Friday 2026-12-04: open 10:00-21:00 GMT, projectors 15 min early and 10 min late.
     expect(projector && isScheduledOn(projector.schedule, Date.parse('2026-12-04T09:45:00Z'))).toBe(true);

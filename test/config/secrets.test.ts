@@ -97,6 +97,6 @@ describe('createSecretResolver', () => {
 describe('secretRefsOf', () => {
   it('when machines refer to secrets in drivers, probes and off commands, then each name is listed once, sorted', () => {
     const { machines } = loadVenueConfig(join(__dirname, '../../config/example-venue.yaml'));
-    expect(secretRefsOf(machines)).toEqual(['EVENT_HALL_PJLINK', 'GALLERY_PJLINK', 'PC_AGENT_TOKEN', 'PLAYER_TOKEN']);
+    expect(secretRefsOf(machines)).toEqual(['EVENT_HALL_PJLINK', 'GALLERY_PDU_COMMUNITY', 'GALLERY_PJLINK', 'PC_AGENT_TOKEN', 'PDU_B2_AUTH', 'PDU_B2_PRIV', 'PLAYER_TOKEN']);
   });
 });

@@ -10,7 +10,7 @@ import { failedChecksWithinMs } from '../support/budgets';
 import { waitFor } from '../support/wait-for';
 import { isListening, startNpmStart, type NpmStart } from '../support/npm-start';
 
-const DEMO_MACHINES = 22;
+const DEMO_MACHINES = 24;
 const FAULTY = ['proj-07', 'player-07'];
 const DEMO_TICK = '2s';
 const demoVenue = loadVenueConfig(path.resolve(__dirname, '../../config/demo-venue.yaml'), { ...process.env, DEMO_TICK });

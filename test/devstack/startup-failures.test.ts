@@ -67,14 +67,15 @@ function portTaken(setting: 'API_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 
 const DEMO_DEVICES = path.resolve(__dirname, '../../simulator/demo-devices.yaml');
 
 /** Something else already listens where the first demo device on the port `setting` names would. */
-function demoDevicePortTaken(setting: 'DEMO_PJLINK_PORT' | 'DEMO_HTTP_PORT' | 'DEMO_TCP_PORT' | 'DEMO_AGENT_PORT' | 'DEMO_WOL_PORT'): StartupCase {
+function demoDevicePortTaken(setting: 'DEMO_PJLINK_PORT' | 'DEMO_HTTP_PORT' | 'DEMO_TCP_PORT' | 'DEMO_AGENT_PORT' | 'DEMO_WOL_PORT' | 'DEMO_SNMP_PORT'): StartupCase {
   let host = '';
   return {
     name: `the port of a demo device (${setting}) is taken`,
     env: async (ports) => {
       const env = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)]));
-      const datagram = setting === 'DEMO_WOL_PORT';
-      const device = loadSimulatorConfig(DEMO_DEVICES, env).devices.find((each) => (datagram ? 'wolPort' in each && each.wolPort : each.port) === ports[setting]);
+      // Magic packets and SNMP are datagrams; a wol PC's `port` is its agent's, its `wolPort` the packets'.
+      const datagram = setting === 'DEMO_WOL_PORT' || setting === 'DEMO_SNMP_PORT';
+      const device = loadSimulatorConfig(DEMO_DEVICES, env).devices.find((each) => (setting === 'DEMO_WOL_PORT' ? 'wolPort' in each && each.wolPort : each.port) === ports[setting]);
       if (!device) throw new Error(`no demo device listens on ${setting}`);
       host = device.host ?? '127.0.0.1';
       await (datagram ? occupyDatagram(ports[setting], host) : occupy(ports[setting], host));
@@ -110,6 +111,7 @@ const cases: StartupCase[] = [
   demoDevicePortTaken('DEMO_TCP_PORT'),
   demoDevicePortTaken('DEMO_AGENT_PORT'),
   demoDevicePortTaken('DEMO_WOL_PORT'),
+  demoDevicePortTaken('DEMO_SNMP_PORT'),
   {
     name: 'Temporal is not where TEMPORAL_ADDRESS says',
     env: () => ({ TEMPORAL_ADDRESS: '127.0.0.1:1' }),

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { DriverCall } from '../../activities/drivers';
 import type { SecretResolver } from '../../activities/drivers/shared/spec';
@@ -57,6 +58,8 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ outcome: Promise
 interface SocketCounts {
   tcp: number;
   udp: number;
+  /** UDP sockets the process holds open, unref'd ones too (the active-resource list leaves those out; net-snmp unrefs an idle session's). */
+  udpDescriptors: number;
 }
 
 function socketCounts(): SocketCounts {
@@ -64,7 +67,30 @@ function socketCounts(): SocketCounts {
   return {
     tcp: resources.filter((name) => name === 'TCPSocketWrap').length,
     udp: resources.filter((name) => name === 'UDPWrap').length,
+    udpDescriptors: openUdpDescriptors(),
   };
+}
+
+/** The process's file descriptors that are UDP sockets: their inodes are in the kernel's UDP tables (Linux). */
+function openUdpDescriptors(): number {
+  const udpInodes = new Set<string>();
+  for (const table of ['/proc/self/net/udp', '/proc/self/net/udp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const inode = line.trim().split(/\s+/)[9];
+      if (inode) udpInodes.add(inode);
+    }
+  }
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+      if (inode && udpInodes.has(inode)) count++;
+    } catch {
+      // The descriptor closed while being listed (readdir's own among them).
+    }
+  }
+  return count;
 }
 
 /** Handles close on a later turn of the event loop, so a leak is only a leak once this gives up. */
@@ -73,19 +99,19 @@ async function settledSocketCounts(expected: SocketCounts, devices: Device[]): P
   for (;;) {
     const counts = socketCounts();
     const clean =
-      counts.tcp === expected.tcp && counts.udp === expected.udp && devices.every((d) => d.openConnections === 0);
+      counts.tcp === expected.tcp && counts.udp === expected.udp && counts.udpDescriptors === expected.udpDescriptors && devices.every((d) => d.openConnections === 0);
     if (clean || Date.now() > giveUpAt) return counts;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
 /**
- * Starts the simulator for the file and, around every test, resets each device (off, no fault)
+ * Starts the simulator for the file and, around every test, resets each device (off, no fault; a PDU on)
  * and checks that the test left no socket open on either side.
  */
 export function useSimulator(config: SimulatorConfig): Pick<Simulator, 'device'> {
   let simulator: Simulator | undefined;
-  let before: SocketCounts = { tcp: 0, udp: 0 };
+  let before: SocketCounts = { tcp: 0, udp: 0, udpDescriptors: 0 };
   const running = (): Simulator => {
     if (!simulator) throw new Error('simulator not started');
     return simulator;
@@ -100,7 +126,8 @@ export function useSimulator(config: SimulatorConfig): Pick<Simulator, 'device'>
   beforeEach(() => {
     for (const device of running().devices) {
       device.setFault(undefined);
-      device.setPower('off');
+      // A PDU's power is its own mains: off, it would answer nothing.
+      device.setPower(device.kind === 'pdu' ? 'on' : 'off');
     }
     before = socketCounts();
   });

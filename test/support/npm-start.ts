@@ -34,6 +34,7 @@ export const DEMO_PORT_SETTINGS = [
   'DEMO_ALERTS_PORT',
   'PROMETHEUS_PORT',
   'ALERTMANAGER_PORT',
+  'DEMO_SNMP_PORT',
 ] as const;
 export type DemoPorts = Record<(typeof DEMO_PORT_SETTINGS)[number], number>;
 
