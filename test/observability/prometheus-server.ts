@@ -1,9 +1,8 @@
 /** The Prometheus and promtool binaries from Debian's `prometheus` package, for the observability tests. */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { findFreePort } from '../../devstack/dev-server';
-
-const OUTPUT_TAIL_CHARS = 4000;
+import { startReadyProcess } from '../../devstack/ready-process';
 
 /** Throws, naming the package to install, when `binary` is not on the PATH: these tests never skip. */
 export function requireBinary(binary: 'prometheus' | 'promtool'): string {
@@ -45,69 +44,12 @@ export interface PrometheusServer {
 export async function startPrometheus(options: { configFile: string; storageDir: string; readyTimeoutMs?: number }): Promise<PrometheusServer> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    requireBinary('prometheus'),
-    [
-      `--config.file=${options.configFile}`,
-      `--storage.tsdb.path=${options.storageDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const keepTail = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout.on('data', keepTail);
-  child.stderr.on('data', keepTail);
-  let ended = false;
-  // Spawn failures arrive as 'error' with no 'exit'.
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', (err) => {
-      output += `\n${err.message}`;
-      resolve();
-    });
-  }).then(() => {
-    ended = true;
+  const server = await startReadyProcess({
+    name: 'Prometheus',
+    command: requireBinary('prometheus'),
+    args: [`--config.file=${options.configFile}`, `--storage.tsdb.path=${options.storageDir}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    readyUrl: `${url}/-/ready`,
+    readyTimeoutMs: options.readyTimeoutMs,
   });
-  const killOnParentExit = () => void child.kill('SIGKILL');
-  process.once('exit', killOnParentExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      process.off('exit', killOnParentExit);
-      if (!ended) {
-        child.kill('SIGTERM');
-        const forced = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(forced);
-      }
-    })();
-    return stopping;
-  };
-
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  for (;;) {
-    if (ended) {
-      await stop();
-      throw new Error(`prometheus exited before it was ready:\n${output}`);
-    }
-    if (await isReady(url)) return { url, stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus was not ready at ${url} within the deadline:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function isReady(url: string): Promise<boolean> {
-  try {
-    return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) })).ok;
-  } catch {
-    return false;
-  }
+  return { url, stop: server.stop };
 }
