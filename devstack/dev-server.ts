@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createSocket } from 'node:dgram';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -234,6 +235,21 @@ function captureTail(child: ChildProcess): () => string {
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   return () => tail.trimEnd();
+}
+
+/**
+ * A UDP port no socket holds right now, on any address (the simulated Wake-on-LAN and SNMP devices
+ * bind their own loopback addresses): a port free for TCP can be held by some process's UDP socket.
+ */
+export async function findFreeDatagramPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, '0.0.0.0', resolve);
+  });
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
 }
 
 /** A port nothing listens on right now; the OS picks it, so parallel callers get different ones. */

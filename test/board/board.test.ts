@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadVenueConfig, type VenueConfig } from '../../config/load';
-import { findFreePort } from '../../devstack/dev-server';
+import { findFreeDatagramPort, findFreePort } from '../../devstack/dev-server';
 import type { MachineSpec } from '../../domain/types';
 import { syncReadiness } from '../../fleet/readiness';
 import { loadSimulatorConfig } from '../../simulator/config';
@@ -68,8 +68,8 @@ beforeAll(async () => {
     DEMO_HTTP_PORT: String(await findFreePort()),
     DEMO_TCP_PORT: String(await findFreePort()),
     DEMO_AGENT_PORT: String(await findFreePort()),
-    DEMO_WOL_PORT: String(await findFreePort()),
-    DEMO_SNMP_PORT: String(await findFreePort()),
+    DEMO_WOL_PORT: String(await findFreeDatagramPort()),
+    DEMO_SNMP_PORT: String(await findFreeDatagramPort()),
   };
   venue = loadVenueConfig(path.join(ROOT, 'config/demo-venue.yaml'), env);
   const devices = loadSimulatorConfig(path.join(ROOT, 'simulator/demo-devices.yaml'), env).devices.map((device) => ({

@@ -135,7 +135,7 @@ const cases: StartupCase[] = [
   {
     name: 'a secret the venue names is missing',
     env: () => ({ SHOWCTL_SECRETS_FILE: '/dev/null' }),
-    line: () => 'secret "DEMO_PJLINK" is not set: looked for environment variable SHOWCTL_SECRET_DEMO_PJLINK, then key "DEMO_PJLINK" in /dev/null',
+    line: () => 'secret "DEMO_PDU_COMMUNITY" is not set: looked for environment variable SHOWCTL_SECRET_DEMO_PDU_COMMUNITY, then key "DEMO_PDU_COMMUNITY" in /dev/null',
   },
   {
     name: 'LOG_LEVEL is not a level',
@@ -180,7 +180,7 @@ function deploymentCases(script: Script): (StartupCase & { script: Script })[] {
           {
             name: 'a secret the venue names is missing',
             env: () => ({ ...alone, SHOWCTL_SECRETS_FILE: '/dev/null' }),
-            line: () => 'secret "DEMO_PJLINK" is not set: looked for environment variable SHOWCTL_SECRET_DEMO_PJLINK, then key "DEMO_PJLINK" in /dev/null',
+            line: () => 'secret "DEMO_PDU_COMMUNITY" is not set: looked for environment variable SHOWCTL_SECRET_DEMO_PDU_COMMUNITY, then key "DEMO_PDU_COMMUNITY" in /dev/null',
           },
           {
             name: 'the metrics port is taken',

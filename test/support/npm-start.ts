@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { findFreePort } from '../../devstack/dev-server';
+import { findFreeDatagramPort, findFreePort } from '../../devstack/dev-server';
 import { waitFor } from './wait-for';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -37,6 +37,8 @@ export const DEMO_PORT_SETTINGS = [
   'DEMO_SNMP_PORT',
 ] as const;
 export type DemoPorts = Record<(typeof DEMO_PORT_SETTINGS)[number], number>;
+/** The demo devices that listen on UDP: Wake-on-LAN and the SNMP PDU. */
+const DATAGRAM_PORTS = new Set<string>(['DEMO_WOL_PORT', 'DEMO_SNMP_PORT']);
 
 export interface NpmStart {
   child: ChildProcess;
@@ -98,7 +100,9 @@ interface Spawned {
 type EnvFor = (ports: DemoPorts) => Record<string, string> | Promise<Record<string, string>>;
 
 async function spawnNpmStart(envFor: EnvFor, script = 'start'): Promise<Spawned> {
-  const ports = Object.fromEntries(await Promise.all(DEMO_PORT_SETTINGS.map(async (name) => [name, await findFreePort()] as const))) as DemoPorts;
+  const ports = Object.fromEntries(
+    await Promise.all(DEMO_PORT_SETTINGS.map(async (name) => [name, DATAGRAM_PORTS.has(name) ? await findFreeDatagramPort() : await findFreePort()] as const)),
+  ) as DemoPorts;
   const env = await envFor(ports);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'show-control-start-'));
   const mark = randomUUID();
