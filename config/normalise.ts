@@ -4,7 +4,6 @@ import { driverAspects, telemetryDeadlineMs } from '../activities/drivers/specs'
 import type { ReadinessSpec } from '../domain/readiness';
 import type { MachineSchedule, MachineSpec, ScheduleException, Weekday } from '../domain/types';
 import { resolveMachineAspects, windowsAndScenes } from './aspects';
-import { toReadinessSpec } from './readiness';
 import { toNotificationsConfig, type NotificationsConfig } from './notifications';
 import { DEFAULT_GROUP, type VenueFile } from './schema';
 
@@ -43,7 +42,13 @@ function readinessOf(venueFile: VenueFile, readiness: NonNullable<VenueFile['rea
   const { name, timezone } = venueFile.venue;
   // schema.ts has checked that the schedule exists.
   const openingHours = toMachineSchedule(venueFile.schedules[readiness.schedule] as ScheduleEntry, { name: readiness.schedule, timezone, leadMs: 0, lagMs: 0 });
-  return toReadinessSpec(readiness, { name, timezone }, openingHours);
+  return {
+    venue: { name, timezone },
+    schedule: openingHours,
+    beforeMs: readiness.before,
+    afterClosingMs: readiness.afterClosing,
+    recheckAfterMs: readiness.recheckAfter,
+  };
 }
 
 function toMachineSpec(venueFile: VenueFile, machine: MachineEntry): MachineSpec {

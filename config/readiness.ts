@@ -1,6 +1,4 @@
 /** The venue file's `readiness:` section: when the doors-open and after-closing reports run (domain/readiness.ts). */
-import type { ReadinessSpec } from '../domain/readiness';
-import type { MachineSchedule } from '../domain/types';
 import { durationField, idField, strictObject } from './fields';
 
 const HOUR_MS = 3_600_000;
@@ -12,11 +10,3 @@ export const readinessField = strictObject({
   afterClosing: durationField({ minMs: 0, maxMs: 12 * HOUR_MS }).default(15 * 60_000),
   recheckAfter: durationField({ minMs: 1_000, maxMs: HOUR_MS }).default(60_000),
 });
-
-export function toReadinessSpec(
-  readiness: { schedule: string; before: number; afterClosing: number; recheckAfter: number },
-  venue: ReadinessSpec['venue'],
-  openingHours: MachineSchedule,
-): ReadinessSpec {
-  return { venue, schedule: openingHours, beforeMs: readiness.before, afterClosingMs: readiness.afterClosing, recheckAfterMs: readiness.recheckAfter };
-}
