@@ -5,6 +5,7 @@
  */
 import type { DriverSpec } from '../activities/drivers/specs';
 import type { MachineAspects } from './aspects';
+import type { MachineDependencies, PoweredBy } from './dependencies';
 
 export type Power = 'on' | 'off';
 
@@ -61,4 +62,13 @@ export interface MachineSpec extends MachineTarget {
   aspects?: MachineAspects;
   /** How often the machine's telemetry is read; absent for a driver family that has none. */
   telemetryIntervalMs?: number;
+  /**
+   * Infrastructure that is watched, never switched (a network switch, a PDU as a whole): its
+   * schedule is always on and it is sent no command.
+   */
+  probeOnly?: true;
+  /** The machines it needs and that need it; absent when it has neither. */
+  dependencies?: MachineDependencies;
+  /** The PDU outlet that feeds it, which the controller may power-cycle; absent when none is declared. */
+  poweredBy?: PoweredBy;
 }

@@ -53,6 +53,11 @@ export function driverLabel(driver: DriverSpec): string {
   return familyOf(driver).label;
 }
 
+/** Whether the device is only watched: it takes no power command (DriverFamilySpec.probeOnly). */
+export function isProbeOnly(driver: DriverSpec): boolean {
+  return familyOf(driver).probeOnly?.(driver) ?? false;
+}
+
 /** The credentials the driver's spec names, for the worker to check at start. */
 export function driverSecretRefs(driver: DriverSpec): SecretRef[] {
   return familyOf(driver).secretRefs(driver).filter((ref) => ref !== undefined);

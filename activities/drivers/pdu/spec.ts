@@ -38,7 +38,8 @@ export interface PduDriverSpec {
   /** The PDU's address (the machine's), not the address of what the outlet feeds. */
   host: string;
   port: number;
-  outlet: number;
+  /** The outlet that is the machine; absent when the machine is the PDU as a whole, watched, never switched. */
+  outlet?: number;
   access: SnmpCommunityAccess | SnmpUserAccess;
   objects: PduOutletObjects;
   timeouts: { responseMs: number };
@@ -88,4 +89,5 @@ export const pduFamily: DriverFamilySpec<PduDriverSpec> = {
   deadlineMs: pduDeadlineMs,
   secretRefs: ({ access }) => (access.version === '3' ? [access.auth?.key, access.priv?.key] : [access.community]),
   aspects: () => ({}),
+  probeOnly: (spec) => spec.outlet === undefined,
 };

@@ -48,6 +48,8 @@ export interface DriverFamilySpec<Spec> {
   aspects(spec: Spec): AspectSpecs;
   /** Families that read telemetry (lamp hours, error status, identity): the longest that read may take. */
   telemetryDeadlineMs?(spec: Spec): number;
+  /** Infrastructure that is watched, never switched (a network switch, a PDU as a whole); absent: false. */
+  probeOnly?(spec: Spec): boolean;
 }
 
 /** How a boolean aspect is written on the wire, e.g. `ON` and `OFF`. */
