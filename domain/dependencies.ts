@@ -4,7 +4,6 @@
  * workflow-safe; the workflow (workflows/machine/neighbours.ts) carries the reports between machines.
  */
 import type { PduDriverSpec } from '../activities/drivers/pdu/spec';
-import type { ObservedPower } from './types';
 
 export const DEPENDENCY_TIMEOUT_ACTIONS = ['proceed', 'fail'] as const;
 export type DependencyTimeoutAction = (typeof DEPENDENCY_TIMEOUT_ACTIONS)[number];
