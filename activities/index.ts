@@ -6,6 +6,7 @@ import { SECRET_MISSING } from '../domain/device-failures';
 import { COMPONENT_STATES, DEVICE_COMPONENTS, type Telemetry } from '../domain/telemetry';
 import type { MachineTarget, Power } from '../domain/types';
 import { driverFor, type PowerReading } from './drivers';
+import { cycleOutlet } from './drivers/pdu/client';
 import type { SecretResolver } from './drivers/shared/spec';
 import { DeviceCallContext, DeviceConfigError, DeviceError, DeviceTimeoutError } from './errors';
 
@@ -57,6 +58,16 @@ export function createActivities(deps: ActivityDeps) {
       const { setAspect } = driverFor(target);
       if (!setAspect) throw unsupported(target, 'set aspect', `the ${target.driver.type} driver has no aspects`);
       return measured(target, 'command', () => setAspect(callFor(target), aspect, value));
+    },
+    /**
+     * Switches the PDU outlet that feeds a machine off, waits `offMs`, and on again. `target` is the
+     * machine fed (its id and name, for messages) with the PDU's address and driver, outlet included.
+     */
+    async powerCycleOutlet(target: MachineTarget, offMs: number): Promise<{ detail: string }> {
+      if (target.driver.type !== 'pdu' || target.driver.outlet === undefined) {
+        throw unsupported(target, 'power cycle', 'a power cycle needs a pdu driver with an outlet');
+      }
+      return measured(target, 'command', () => cycleOutlet(callFor(target), offMs));
     },
     /** Lamp hours, error status and identity; also recorded as gauges per machine for alert rules. */
     async readTelemetry(target: MachineTarget): Promise<Telemetry> {

@@ -70,6 +70,8 @@ function readingOf(status: MachineStatus, planned: PlannedPower): MachineReadine
     desiredAtReference: planned.desired,
     desiredNow: status.desired,
     health: status.health,
+    ...(status.dependencies?.blockedBy && { blockedBy: status.dependencies.blockedBy }),
+    ...(status.dependencies?.waitingFor && { waitingFor: status.dependencies.waitingFor }),
     ...(status.observed && { observed: status.observed.power }),
     ...(status.lastCheck && { lastCheckAtMs: status.lastCheck.atMs, lastOutcome: status.lastCheck.outcome }),
     ...(status.lastCheck?.failure && { failure: status.lastCheck.failure }),

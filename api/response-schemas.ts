@@ -93,6 +93,23 @@ const telemetry = named(
 );
 const checkFailure = z.object({ step: z.enum(CHECK_STEPS), type: text.meta({ description: 'The failure type, e.g. DeviceTimeoutError.' }), message: text });
 
+const neighbourStatus = z.object({
+  id: text,
+  power: z.enum(OBSERVED_VALUES).optional(),
+  health: z.enum(HEALTH_VALUES).optional(),
+});
+const dependencyStatus = named(
+  'DependencyStatus',
+  z.object({
+    needs: z.array(neighbourStatus).meta({ description: 'The machines it needs on before it switches on, with what each last reported.' }),
+    neededBy: z.array(neighbourStatus).meta({ description: 'The machines that need it: it switches off only once each is off.' }),
+    waitingFor: z.array(text).meta({ description: 'The neighbours its power step waits for.' }).optional(),
+    waitingSinceMs: timeMs.optional(),
+    blockedBy: z.array(text).meta({ description: 'The failing machines at the root of what it needs that is down.' }).optional(),
+    poweredBy: z.object({ pdu: text, outlet: z.int().min(1), lastCycleMs: timeMs.optional() }).optional(),
+  }),
+);
+
 export const machineStatus = named(
   'MachineStatus',
   z
@@ -127,6 +144,8 @@ export const machineStatus = named(
       aspects: z.array(aspectStatus).meta({ description: 'Every aspect the venue can want of this machine, in name order.' }),
       telemetry: telemetry.optional(),
       telemetryFailure: checkFailure.extend({ atMs: timeMs }).optional(),
+      probeOnly: z.literal(true).meta({ description: 'Watched, never switched: a network switch, a PDU as a whole.' }).optional(),
+      dependencies: dependencyStatus.optional(),
       audit: z.array(auditEntry).meta({ description: 'The last changes, oldest first, with who, why and the API requestId.' }),
     })
     .meta({ description: "The machine workflow's status query (workflows/machine/contract.ts MachineStatus)." }),

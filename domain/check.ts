@@ -6,8 +6,11 @@
 import type { AspectValue } from './aspects';
 import type { ObservedPower, Power } from './types';
 
-/** What one tick concluded. */
-export const CHECK_OUTCOMES = ['in-sync', 'commanded', 'transitional', 'failed', 'maintenance'] as const;
+/**
+ * What one tick concluded. Waiting and blocked: its power command is held back, until its
+ * neighbours are where the step needs them (domain/dependencies.ts), or while one it needs fails.
+ */
+export const CHECK_OUTCOMES = ['in-sync', 'commanded', 'transitional', 'failed', 'maintenance', 'waiting', 'blocked'] as const;
 export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
 /** Which device call of a tick failed. */
 export const CHECK_STEPS = ['probe', 'command', 'telemetry'] as const;

@@ -105,7 +105,11 @@ export interface MachineReading extends MachineIdentity {
   desiredAtReference: { power: Power; source: 'schedule' | 'override' };
   /** What it should be now. */
   desiredNow: Power;
-  health: 'ok' | 'failing' | 'unknown';
+  health: 'ok' | 'failing' | 'blocked' | 'unknown';
+  /** While blocked: the failing machines it waits on. */
+  blockedBy?: string[];
+  /** The machines a power step of it waits for. */
+  waitingFor?: string[];
   observed?: ObservedPower;
   lastCheckAtMs?: number;
   /** How its last check ended: `commanded` when it just sent the command that should bring it right. */
@@ -155,7 +159,9 @@ export function notReadyReason(event: ReportAbout, machine: MachineReadinessInpu
     return `overridden off${until(machine.override?.untilMs)}${machine.override ? ` (${machine.override.by}: ${machine.override.reason})` : ''}`;
   }
   if (machine.health === 'failing') return machine.failure ? `failing: ${machine.failure.step} ${machine.failure.message}` : 'failing';
+  if (machine.health === 'blocked') return `blocked by ${(machine.blockedBy ?? []).join(', ')}`;
   if (machine.health === 'unknown') return 'has not answered a check yet';
+  if (machine.waitingFor && machine.waitingFor.length > 0) return `waiting for ${machine.waitingFor.join(', ')}`;
   if (kind === 'after-closing') {
     if (machine.observed !== 'on' && machine.observed !== 'warming') return undefined;
     return machine.lastOutcome === 'commanded' ? 'switched off by the check, not confirmed yet' : `still ${machine.observed}`;

@@ -109,6 +109,19 @@ export function probeAnswered(state: TickState, tick: TickStart, reading: ProbeR
   };
 }
 
+/** A power command held back by the machine's neighbours (domain/dependencies.ts): not sent, so not counted. */
+export function commandHeld(state: TickState, probed: TickStep, outcome: 'waiting' | 'blocked'): TickStep {
+  return { changes: { ...probed.changes, commandsSent: state.commandsSent }, check: { ...probed.check, outcome } };
+}
+
+/** A held command whose wait timed out where the configuration says fail: a failed check like any other, so it alerts. */
+export function commandWaitFailed(state: TickState, probed: TickStep, failure: CheckFailure): TickStep {
+  return {
+    changes: { ...probed.changes, commandsSent: state.commandsSent, consecutiveFailures: state.consecutiveFailures + 1 },
+    check: { ...probed.check, outcome: 'failed', failure },
+  };
+}
+
 /** A correction was sent and acknowledged. */
 export function aspectCorrected(state: TickState, correction: AspectCorrection, atMs: number): TickChanges {
   const previous = state.aspects?.[correction.aspect] ?? {};

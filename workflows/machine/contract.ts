@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AspectValue, AspectValues, WantedSource } from '../../domain/aspects';
 import type { AuditEntry, CheckFailure, CheckResult, Observation } from '../../domain/check';
+import type { NeighbourReport } from '../../domain/dependencies';
 import type { Telemetry } from '../../domain/telemetry';
 import type { DesiredPower as DesiredState, Maintenance, Override } from '../../domain/desired-state';
 import type { MachineSpec, ObservedPower as ReportedPower, Power } from '../../domain/types';
@@ -88,13 +89,19 @@ export const reconcileNowSignal = defineSignal<[Actor]>('reconcileNow');
 export const configurationChangedSignal = defineSignal<[ConfigurationUpdate]>('configurationChanged');
 /** The machine left the venue configuration: finish cleanly. */
 export const retireSignal = defineSignal<[Actor]>('retire');
+/**
+ * A machine it needs, or that needs it, changed its observed power or health (domain/dependencies.ts):
+ * sent by that machine's workflow, only on change.
+ */
+export const neighbourReportedSignal = defineSignal<[NeighbourReport]>('neighbourReported');
 
 // ---- Status ----
 // The values of every enumeration the status and the search attributes carry, listed once here
 // (a check's outcome and failed step once in domain/check.ts, where a tick's decision makes them):
 // the API's schemas (api/response-schemas.ts) and the workflow's types are built from them.
 
-export const HEALTH_VALUES = ['ok', 'failing', 'unknown'] as const;
+/** Blocked: not where it should be while a machine it needs fails; its own alerts are held back for the root's. */
+export const HEALTH_VALUES = ['ok', 'failing', 'blocked', 'unknown'] as const;
 export type Health = (typeof HEALTH_VALUES)[number];
 export const MODE_VALUES = ['schedule', 'override', 'maintenance'] as const;
 export type Mode = (typeof MODE_VALUES)[number];
@@ -121,6 +128,25 @@ export interface AspectStatus {
   lastCorrection?: { value: AspectValue; atMs: number };
 }
 
+/** What a machine knows of one neighbour: its last report, absent until it sent one. */
+export interface NeighbourStatus {
+  id: string;
+  power?: NeighbourReport['power'];
+  health?: NeighbourReport['health'];
+}
+
+export interface DependencyStatus {
+  needs: NeighbourStatus[];
+  neededBy: NeighbourStatus[];
+  /** The neighbours a power step waits for (`waiting for mixer-01`), and since when. */
+  waitingFor?: string[];
+  waitingSinceMs?: number;
+  /** The failing machines at the root of what it needs that is down (`blocked by pdu-3`). */
+  blockedBy?: string[];
+  /** The PDU outlet that feeds it, and its last power cycle. */
+  poweredBy?: { pdu: string; outlet: number; lastCycleMs?: number };
+}
+
 export interface MachineStatus {
   id: string;
   name: string;
@@ -144,6 +170,10 @@ export interface MachineStatus {
   aspects: AspectStatus[];
   telemetry?: Telemetry;
   telemetryFailure?: CheckFailure & { atMs: number };
+  /** Watched, never switched: a network switch, a PDU as a whole. */
+  probeOnly?: true;
+  /** Absent for a machine that neither needs nor is needed. */
+  dependencies?: DependencyStatus;
   audit: AuditEntry[];
 }
 export const statusQuery = defineQuery<MachineStatus>('status');
@@ -156,6 +186,9 @@ export interface PlannedPower {
 export const plannedPowerQuery = defineQuery<PlannedPower, [number]>('plannedPower');
 
 // ---- What it publishes: memo and search attributes for visibility, series for Prometheus ----
+
+/** The memo key of what holds a machine with dependencies back (`waiting for mixer-01 to be on`, `blocked by pdu-01`), absent when nothing does. */
+export const DEPENDENCY_NOTE_MEMO = 'dependencies';
 
 export function memoOf(spec: MachineSpec, configHash: string): Record<string, string> {
   return { name: spec.name, address: spec.address, driver: spec.driver.type, configHash };
@@ -202,6 +235,7 @@ export const MACHINE_METRICS = {
   missedTicks: 'showctl_missed_ticks_total',
   failing: 'showctl_machine_failing',
   inMaintenance: 'showctl_machine_in_maintenance',
+  blocked: 'showctl_machine_blocked',
 } as const;
 
 /** The HELP line of each series; an instrument is its name, unit and description together. */
@@ -212,4 +246,5 @@ export const MACHINE_METRIC_HELP: Record<keyof typeof MACHINE_METRICS, string> =
   missedTicks: 'Tick slots skipped because a check overran or no worker ran',
   failing: '1 while the machine counts as failing, else 0',
   inMaintenance: '1 while the machine is in maintenance, else 0',
+  blocked: '1 while the machine is blocked by a failing machine it needs, else 0',
 };

@@ -17,7 +17,8 @@ import {
 import type { Activities } from '../../activities';
 import type { PowerReading } from '../../activities/drivers';
 import { driverLabel } from '../../activities/drivers/specs';
-import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs, telemetryTimeoutMs } from '../../domain/deadline';
+import { DEVICE_CALL_ATTEMPTS, DEVICE_CALL_RETRY_INTERVAL_MS, deviceCallTimeoutMs, LOCAL_PROBE_LIMIT_MS, localProbeTimeoutMs, powerCycleTimeoutMs, telemetryTimeoutMs } from '../../domain/deadline';
+import type { PoweredBy } from '../../domain/dependencies';
 import type { AspectCorrection } from '../../domain/tick-decision';
 import { ACTIVITY_TIMEOUT, nonRetryableDeviceErrors } from '../../domain/device-failures';
 import type { MachineSpec, MachineTarget, Power } from '../../domain/types';
@@ -62,6 +63,18 @@ export function commandActivity(spec: MachineSpec, power: Power) {
 export function correctionActivity(spec: MachineSpec, correction: AspectCorrection) {
   const summary = `${driverLabel(spec.driver)} ${correction.aspect} ${String(correction.value)} ${spec.id}`;
   return proxyActivities<Activities>(deviceCallOptions(spec, summary)).setAspect;
+}
+
+/**
+ * A power cycle switches mains: one attempt (a second would cut the power again), bounded by the
+ * PDU's step budgets and the time off. Named in the Web UI by the outlet and the machine it feeds.
+ */
+export function powerCycleActivity(spec: MachineSpec, poweredBy: PoweredBy, offMs: number) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: powerCycleTimeoutMs(poweredBy.driver, offMs),
+    retry: { maximumAttempts: 1 },
+    summary: `${driverLabel(poweredBy.driver)} power cycle ${poweredBy.pdu} outlet ${poweredBy.outlet} for ${spec.id}`,
+  }).powerCycleOutlet;
 }
 
 /** Read-only and hourly: one attempt (the next interval tries again), bounded like any device call. */

@@ -8,6 +8,7 @@ import {
   configurationChangedSignal,
   endMaintenanceSignal,
   memoOf,
+  neighbourReportedSignal,
   plannedPowerQuery,
   reconcileNowSignal,
   retireSignal,
@@ -21,6 +22,7 @@ import {
 import type { InterruptiblePause } from './interruptible-pause';
 import type { HealthGauges } from './machine-metrics';
 import { recordAudit, type MachineState } from './machine-state';
+import { neighboursChanged, receiveReport } from './neighbours';
 import { statusOf } from './status';
 
 /** What one run's loop and its handlers share: a message may change any of it between ticks. */
@@ -71,6 +73,11 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause, h
     wakeUp();
     audit('maintenance ended', actor);
   });
+  setHandler(neighbourReportedSignal, (report) => {
+    const received = receiveReport(run.spec, state, report);
+    if (received === 'check-now') wakeUp();
+    else if (received === 'reply') pause.interrupt();
+  });
   setHandler(reconcileNowSignal, (actor) => {
     wakeUp();
     audit('reconcile now', actor);
@@ -78,6 +85,7 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause, h
   setHandler(configurationChangedSignal, (update) => {
     if (update.configHash === run.configHash) return;
     if (update.spec.group !== run.spec.group) healthGauges.clear(run.spec);
+    neighboursChanged(run.spec, update.spec, state);
     run.spec = update.spec;
     run.configHash = update.configHash;
     upsertMemo(memoOf(run.spec, run.configHash));

@@ -11,6 +11,7 @@
  */
 import { metricMeter, workflowInfo } from '@temporalio/workflow';
 import type { CheckFailure, CheckOutcome } from '../../domain/check';
+import { DEPENDENCY_WAIT_TIMEOUT } from '../../domain/dependencies';
 import { ACTIVITY_TIMEOUT, DEVICE_FAILURE_TYPES } from '../../domain/device-failures';
 import type { MachineSpec, Power } from '../../domain/types';
 import { MACHINE_METRIC_HELP, MACHINE_METRICS } from './contract';
@@ -43,12 +44,14 @@ export function recordMissedTicks(spec: MachineSpec, count: number): void {
 export interface MachineHealthValues {
   failing: boolean;
   inMaintenance: boolean;
+  /** Not where it should be while a machine it needs fails: its own alerts give way to the root's. */
+  blocked: boolean;
   /** What the last check that failed reported (MachineState.lastFailure); named while the machine fails. */
   failure?: CheckFailure;
 }
 
 /** The values `failure_type` takes; anything else (a bug, an SDK failure) is `other`. */
-export const FAILURE_TYPE_LABELS: readonly string[] = [...DEVICE_FAILURE_TYPES, ACTIVITY_TIMEOUT];
+export const FAILURE_TYPE_LABELS: readonly string[] = [...DEVICE_FAILURE_TYPES, ACTIVITY_TIMEOUT, DEPENDENCY_WAIT_TIMEOUT];
 
 interface FailureLabels {
   failed_step: string;
@@ -76,13 +79,13 @@ export class HealthGauges {
 
   set(spec: MachineSpec, health: MachineHealthValues): void {
     const failure = health.failing ? (health.failure ? failureLabels(health.failure) : (this.#failingSeries?.labels ?? UNKNOWN_FAILURE)) : undefined;
-    const values = `${spec.group}|${health.failing}|${health.inMaintenance}|${failure?.failed_step}|${failure?.failure_type}`;
+    const values = `${spec.group}|${health.failing}|${health.inMaintenance}|${health.blocked}|${failure?.failed_step}|${failure?.failure_type}`;
     if (values === this.#lastSet) return;
     const previous = this.#failingSeries;
     if (previous && (previous.group !== spec.group || previous.labels.failed_step !== failure?.failed_step || previous.labels.failure_type !== failure?.failure_type)) {
       failingGauge().set(0, { machine_id: spec.id, group: previous.group, ...previous.labels });
     }
-    publishMachineHealth(spec, health.inMaintenance, failure);
+    publishMachineHealth(spec, health, failure);
     this.#failingSeries = failure && { group: spec.group, labels: failure };
     if (!workflowInfo().unsafe.isReplaying) this.#lastSet = values;
   }
@@ -91,7 +94,7 @@ export class HealthGauges {
   clear(spec: MachineSpec): void {
     const previous = this.#failingSeries;
     if (previous) failingGauge().set(0, { machine_id: spec.id, group: previous.group, ...previous.labels });
-    publishMachineHealth(spec, false, undefined);
+    publishMachineHealth(spec, { inMaintenance: false, blocked: false }, undefined);
     this.#lastSet = undefined;
     this.#failingSeries = undefined;
   }
@@ -109,10 +112,11 @@ function failingGauge() {
 }
 
 /** The healthy series is the one without failure labels; a failing machine's is 1 with them. */
-function publishMachineHealth(spec: MachineSpec, inMaintenance: boolean, failure: FailureLabels | undefined): void {
+function publishMachineHealth(spec: MachineSpec, health: Pick<MachineHealthValues, 'inMaintenance' | 'blocked'>, failure: FailureLabels | undefined): void {
   const labels = { machine_id: spec.id, group: spec.group };
   failingGauge().set(failure ? 1 : 0, failure ? { ...labels, ...failure } : labels);
   metricMeter
     .createGauge(MACHINE_METRICS.inMaintenance, 'int', undefined, MACHINE_METRIC_HELP.inMaintenance)
-    .set(inMaintenance ? 1 : 0, labels);
+    .set(health.inMaintenance ? 1 : 0, labels);
+  metricMeter.createGauge(MACHINE_METRICS.blocked, 'int', undefined, MACHINE_METRIC_HELP.blocked).set(health.blocked ? 1 : 0, labels);
 }

@@ -1,5 +1,6 @@
 import type { Maintenance, Override } from '../../domain/desired-state';
 import type { AspectState, AuditEntry, CheckFailure, CheckResult, Observation } from '../../domain/check';
+import type { NeighbourReport, OwnReport, PowerWait } from '../../domain/dependencies';
 import type { Telemetry } from '../../domain/telemetry';
 
 /** Everything a machine's workflow remembers; carried whole across continue-as-new. */
@@ -32,12 +33,26 @@ export interface MachineState {
   telemetry?: Telemetry;
   telemetryFailure?: CheckFailure & { atMs: number };
   nextTelemetryMs?: number;
+  /** What each machine it needs or that needs it last reported (workflows/machine/neighbours.ts). */
+  neighbours?: Record<string, NeighbourReport>;
+  /** What it last told its neighbours, so it tells them only changes; absent until its first report. */
+  reported?: OwnReport;
+  /** Its next report asks its neighbours for theirs: set in a first run and when it learns new neighbours. */
+  askNeighbours?: true;
+  /** Neighbours that asked for its report after it had sent one. */
+  repliesOwed?: string[];
+  /** A power step held back by its neighbours. */
+  waiting?: PowerWait;
+  /** Check again then rather than at the next tick: after a power command, while neighbours may wait on it. */
+  recheckAtMs?: number;
+  lastPowerCycleMs?: number;
 }
 
 export const AUDIT_LENGTH = 20;
 
-export function initialState(): MachineState {
-  return { consecutiveFailures: 0, reconcileRequested: true, commandsSent: 0, missedTicks: 0, audit: [] };
+/** A machine with neighbours asks them for their reports in its first one. */
+export function initialState(hasNeighbours: boolean): MachineState {
+  return { consecutiveFailures: 0, reconcileRequested: true, commandsSent: 0, missedTicks: 0, audit: [], ...(hasNeighbours && { askNeighbours: true }) };
 }
 
 export function recordAudit(state: MachineState, entry: AuditEntry): void {

@@ -1,8 +1,9 @@
 /** What a machine shows: its status query's answer, and the search attributes visibility lists it by. */
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { driverAspects } from '../../activities/drivers/specs';
 import { aspectNames, isWanted, type AspectValue, type WantedAspect } from '../../domain/aspects';
 import type { AspectState } from '../../domain/check';
+import { blockersOf, DEPENDENCY_WAIT_TIMEOUT } from '../../domain/dependencies';
 import { desiredPower, isInEffect } from '../../domain/desired-state';
 import { nextScheduleChange } from '../../domain/schedule';
 import { wantedAspectsAt } from '../../domain/tick-decision';
@@ -10,13 +11,16 @@ import type { MachineSpec, Power } from '../../domain/types';
 import {
   AspectsInWantedState,
   ControlMode,
+  DEPENDENCY_NOTE_MEMO,
   DesiredPower,
   MachineGroup,
   MachineHealth,
   MachineId,
   ObservedPower,
   type AspectStatus,
+  type DependencyStatus,
   type Health,
+  type NeighbourStatus,
   type MachineStatus,
   type Mode,
 } from './contract';
@@ -37,6 +41,25 @@ export function publish(spec: MachineSpec, state: MachineState, desired: Power, 
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length > 0) upsertSearchAttributes(changed);
+  if (spec.dependencies) publishDependencyNote(spec, state, health);
+}
+
+/**
+ * What holds the machine back, in its memo: each change is an event in its history, so the Web UI
+ * shows when a step began to wait, for whom, and when it went on.
+ */
+function publishDependencyNote(spec: MachineSpec, state: MachineState, health: Health): void {
+  const note = dependencyNote(spec, state, health);
+  if ((workflowInfo().memo?.[DEPENDENCY_NOTE_MEMO] ?? undefined) !== note) upsertMemo({ [DEPENDENCY_NOTE_MEMO]: note ?? null });
+}
+
+/** `blocked by pdu-01`, `waiting for mixer-01 to be on`, `waited 2m for mixer-01 to be on`; undefined when nothing holds it. */
+export function dependencyNote(spec: MachineSpec, state: MachineState, health: Health): string | undefined {
+  if (health === 'blocked') return `blocked by ${blockersOf(spec.dependencies, state.neighbours).join(', ')}`;
+  const failure = state.lastCheck?.failure;
+  if (failure?.type === DEPENDENCY_WAIT_TIMEOUT) return failure.message;
+  const { waiting } = state;
+  return waiting && `waiting for ${waiting.for.join(', ')} to be ${waiting.power}`;
 }
 
 export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: number): MachineStatus {
@@ -64,7 +87,26 @@ export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: num
     aspects: aspectStatuses(spec, state, wantedAspectsAt(spec, isInEffect(state.override, now) ? state.override : undefined, desired.power, now)),
     telemetry: state.telemetry,
     telemetryFailure: state.telemetryFailure,
+    ...(spec.probeOnly && { probeOnly: true }),
+    ...(spec.dependencies && { dependencies: dependencyStatus(spec, state) }),
     audit: state.audit,
+  };
+}
+
+function dependencyStatus(spec: MachineSpec, state: MachineState): DependencyStatus {
+  const { needs = [], neededBy = [] } = spec.dependencies ?? {};
+  const neighbour = (id: string): NeighbourStatus => {
+    const report = state.neighbours?.[id];
+    return { id, ...(report && { power: report.power, health: report.health }) };
+  };
+  const blockedBy = blockersOf(spec.dependencies, state.neighbours);
+  const { poweredBy } = spec;
+  return {
+    needs: needs.map(neighbour),
+    neededBy: neededBy.map(neighbour),
+    ...(state.waiting && { waitingFor: state.waiting.for, waitingSinceMs: state.waiting.sinceMs }),
+    ...(blockedBy.length > 0 && { blockedBy }),
+    ...(poweredBy && { poweredBy: { pdu: poweredBy.pdu, outlet: poweredBy.outlet, ...(state.lastPowerCycleMs !== undefined && { lastCycleMs: state.lastPowerCycleMs }) } }),
   };
 }
 
@@ -93,8 +135,13 @@ function modeOf(state: MachineState): Mode {
   return state.override ? 'override' : 'schedule';
 }
 
-/** Failing after `failingAfter` failed checks in a row; unknown until the device first answered. */
+/**
+ * Blocked while a machine it needs fails and it is not where it should be (its own check failed,
+ * or its command is held back); failing after `failingAfter` failed checks in a row; unknown
+ * until the device first answered.
+ */
 export function healthOf(state: MachineState, spec: MachineSpec): Health {
+  if ((state.consecutiveFailures > 0 || state.lastCheck?.outcome === 'blocked') && blockersOf(spec.dependencies, state.neighbours).length > 0) return 'blocked';
   if (state.consecutiveFailures >= spec.failingAfter) return 'failing';
   return state.lastObservation ? 'ok' : 'unknown';
 }

@@ -6,6 +6,8 @@ import type { CheckResult } from '../../domain/check';
 import {
   aspectCorrected,
   commandFailed,
+  commandHeld,
+  commandWaitFailed,
   openTick,
   probeAnswered,
   probeFailed,
@@ -13,10 +15,12 @@ import {
   type TickStart,
   type TickStep,
 } from '../../domain/tick-decision';
-import type { MachineSpec, MachineTarget } from '../../domain/types';
-import { commandActivity, correctionActivity, failureOf, probe, telemetryActivity } from './device-calls';
+import { DEPENDENCY_WAIT_TIMEOUT, gatePower, waitMessage, type MachineDependencies, type PoweredBy } from '../../domain/dependencies';
+import type { MachineSpec, MachineTarget, Power } from '../../domain/types';
+import { commandActivity, correctionActivity, failureOf, powerCycleActivity, probe, telemetryActivity } from './device-calls';
 import { recordCheck, recordCommand, type HealthGauges } from './machine-metrics';
 import { recordAudit, type MachineState } from './machine-state';
+import { tellNeighbours } from './neighbours';
 import { healthOf, publish } from './status';
 
 /** What the run's code version does beyond power: decided once at the run's start (workflow.ts). */
@@ -29,14 +33,18 @@ export async function reconcile(spec: MachineSpec, state: MachineState, healthGa
   Object.assign(state, opening.changes);
   for (const entry of opening.audit) recordAudit(state, entry);
   const { tick } = opening;
+  state.recheckAtMs = undefined;
   try {
     state.lastCheck = opening.skipped ?? (await check(spec, state, tick, features.aspectsAndTelemetry ? opening.wanted : {}));
     recordCheck(spec, state.lastCheck.outcome);
     if (state.lastCheck.observed !== undefined && features.aspectsAndTelemetry) await readTelemetryWhenDue(spec, state);
+    if (spec.dependencies) recheckSoonWhileSwitching(spec.dependencies, state);
+    await powerCycleWhenDue(spec, state);
   } finally {
     const health = healthOf(state, spec);
     publish(spec, state, tick.desired, health, opening.wanted);
-    healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined, failure: state.lastFailure });
+    healthGauges.set(spec, { failing: health === 'failing', inMaintenance: state.maintenance !== undefined, blocked: health === 'blocked', failure: state.lastFailure });
+    await tellNeighbours(spec, state, health);
   }
 }
 
@@ -50,8 +58,13 @@ async function check(spec: MachineSpec, state: MachineState, tick: TickStart, wa
     return applyStep(spec, state, probeFailed(state, tick, failureOf(err, 'probe')));
   }
   const probed = probeAnswered(state, tick, reading, Date.now(), driverAspects(spec.driver), wanted);
-  const checked = applyStep(spec, state, probed);
   const { command, corrections = [] } = probed;
+  if (command === undefined) state.waiting = undefined;
+  else {
+    const held = holdForNeighbours(spec, state, probed, command);
+    if (held) return applyStep(spec, state, held);
+  }
+  const checked = applyStep(spec, state, probed);
   try {
     if (command !== undefined) {
       recordCommand(spec, command);
@@ -65,6 +78,73 @@ async function check(spec: MachineSpec, state: MachineState, tick: TickStart, wa
   } catch (err) {
     return applyStep(spec, state, commandFailed(state, checked, failureOf(err, 'command')));
   }
+}
+
+/**
+ * The power command waits for the machine's neighbours (domain/dependencies.ts): returns the step
+ * that holds it back, or undefined when it goes, saying so in history and the audit when it goes
+ * because its wait timed out.
+ */
+function holdForNeighbours(spec: MachineSpec, state: MachineState, probed: TickStep, command: Power): TickStep | undefined {
+  const { dependencies } = spec;
+  const gate = gatePower(dependencies, state.neighbours, state.waiting, command, Date.now());
+  switch (gate.kind) {
+    case 'go':
+      if (gate.proceededWithout && state.waiting && dependencies) {
+        const reason = waitMessage({ ...state.waiting, for: gate.proceededWithout }, dependencies.waitMs);
+        log.warn(`${spec.id}: switching ${command} without its neighbours`, { reason });
+        recordAudit(state, { atMs: Date.now(), action: `power ${command} without ${gate.proceededWithout.join(', ')}`, by: 'controller', reason });
+      }
+      state.waiting = undefined;
+      return undefined;
+    case 'blocked':
+      state.waiting = undefined;
+      return commandHeld(state, probed, 'blocked');
+    case 'waiting':
+      state.waiting = gate.wait;
+      return commandHeld(state, probed, 'waiting');
+    case 'timed-out':
+      state.waiting = gate.wait;
+      return commandWaitFailed(state, probed, { step: 'command', type: DEPENDENCY_WAIT_TIMEOUT, message: waitMessage(gate.wait, dependencies?.waitMs ?? 0) });
+  }
+}
+
+/**
+ * A machine in a sequence checks again soon after a power command, and while it warms or cools,
+ * so that the machines waiting on it learn it is up (or down) within seconds, not a tick later.
+ */
+function recheckSoonWhileSwitching(dependencies: MachineDependencies, state: MachineState): void {
+  const outcome = state.lastCheck?.outcome;
+  const switched = outcome === 'commanded' && state.lastCheck?.corrected === undefined;
+  if (switched || outcome === 'transitional') state.recheckAtMs = Date.now() + dependencies.recheckMs;
+}
+
+/**
+ * A machine on a PDU outlet that stays failing gets the outlet switched off and on again, at most
+ * once per period, then is checked again once it has had time to boot. Audited as the controller's doing.
+ */
+async function powerCycleWhenDue(spec: MachineSpec, state: MachineState): Promise<void> {
+  const poweredBy = spec.poweredBy;
+  const cycle = poweredBy?.cycle;
+  if (!poweredBy || !cycle || state.maintenance !== undefined) return;
+  if (healthOf(state, spec) !== 'failing' || state.consecutiveFailures < cycle.afterFailures) return;
+  if (state.lastPowerCycleMs !== undefined && Date.now() - state.lastPowerCycleMs < cycle.atMostEveryMs) return;
+  state.lastPowerCycleMs = Date.now();
+  const action = `power cycle ${poweredBy.pdu} outlet ${poweredBy.outlet}`;
+  const reason = `${state.consecutiveFailures} failed checks in a row`;
+  try {
+    const { detail } = await powerCycleActivity(spec, poweredBy, cycle.offMs)(outletTarget(spec, poweredBy), cycle.offMs);
+    recordAudit(state, { atMs: Date.now(), action, by: 'controller', reason: `${reason}; ${detail}` });
+  } catch (err) {
+    const failure = failureOf(err, 'command');
+    log.warn(`${spec.id}: ${action} failed`, { failureType: failure.type, message: failure.message });
+    recordAudit(state, { atMs: Date.now(), action: `${action} failed`, by: 'controller', reason: `${reason}; ${failure.message}` });
+  }
+  if (spec.dependencies) state.recheckAtMs = Date.now() + spec.dependencies.recheckMs;
+}
+
+function outletTarget(spec: MachineSpec, poweredBy: PoweredBy): MachineTarget {
+  return { id: spec.id, name: spec.name, address: poweredBy.driver.host, driver: poweredBy.driver };
 }
 
 /**

@@ -1,11 +1,14 @@
 /** The machine's loop: tick on its slots until the run is long enough to continue as new, or the machine is retired. */
 import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import { waitEndsAt } from '../../domain/dependencies';
+import type { MachineSpec } from '../../domain/types';
 import { nextTickAt, quarterSpreadTicksInRun, skippedSlots, tickOffsetMs, ticksInRun } from '../../domain/tick';
 import { DEFAULT_TICKS_PER_RUN, type MachineRetired, type MachineWorkflow, type MachineWorkflowInput } from './contract';
 import { setMessageHandlers, type MachineRun } from './handlers';
 import { InterruptiblePause } from './interruptible-pause';
 import { HealthGauges, recordMissedTicks, recordTickLateness } from './machine-metrics';
 import { initialState, type MachineState } from './machine-state';
+import { replyToNeighbours } from './neighbours';
 import { healthOf } from './status';
 import { reconcile } from './tick';
 
@@ -19,7 +22,7 @@ const EVEN_RUN_SPREAD = 'even-run-spread';
 const ASPECTS_AND_TELEMETRY = 'aspects-and-telemetry';
 
 export async function machineWorkflow(input: MachineWorkflowInput): Promise<MachineRetired> {
-  const run: MachineRun = { spec: input.spec, configHash: input.configHash, state: input.state ?? initialState(), nextTickMs: Date.now() };
+  const run: MachineRun = { spec: input.spec, configHash: input.configHash, state: input.state ?? initialState(input.spec.dependencies !== undefined), nextTickMs: Date.now() };
   const { state } = run;
   const ticksPerRun = input.ticksPerRun ?? DEFAULT_TICKS_PER_RUN;
 
@@ -39,6 +42,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
     for (;; ticks++) {
       if (run.retirement) return run.retirement;
       if (ticks >= ticksThisRun || workflowInfo().continueAsNewSuggested) return 'continue-as-new';
+      await replyToNeighbours(run.spec, state);
       if (!state.reconcileRequested) {
         run.nextTickMs = nextTickAt(Date.now(), run.spec.tickMs, tickOffsetMs(run.spec.id, run.spec.tickMs));
         const { nextTickMs } = run;
@@ -49,7 +53,7 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
           state.missedTicks += missed;
           if (missed > 0) recordMissedTicks(run.spec, missed);
         }
-        const wakeMs = Math.min(nextTickMs, ...upcomingExpiries(state));
+        const wakeMs = Math.min(nextTickMs, ...upcomingExpiries(state), ...dependencyWakes(run.spec, state));
         await pause.sleep(Math.max(1, wakeMs - Date.now()));
         if (run.retirement) return run.retirement;
         if (wakeMs === nextTickMs) {
@@ -69,6 +73,15 @@ export async function machineWorkflow(input: MachineWorkflowInput): Promise<Mach
   healthGauges.clear(spec);
   log.info('machine retired', { ...ended });
   return ended;
+}
+
+/**
+ * A recheck after a power command (due even when already past) and the end of a wait for
+ * neighbours (once: a wait that has timed out and fails is checked again at ticks).
+ */
+function dependencyWakes(spec: MachineSpec, state: MachineState): number[] {
+  const waitEnd = waitEndsAt(spec.dependencies, state.waiting);
+  return [state.recheckAtMs, waitEnd !== undefined && waitEnd > Date.now() ? waitEnd : undefined].filter((atMs): atMs is number => atMs !== undefined);
 }
 
 function upcomingExpiries(state: MachineState): number[] {

@@ -1,0 +1,136 @@
+/**
+ * The dependency map through the real worker and dev server: machines tell each other their power
+ * and health by signals, and power steps wait for them. The simulated devices' command logs are the
+ * evidence of order.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DriverSpec } from '../../activities/drivers/specs';
+import type { MachineDependencies } from '../../domain/dependencies';
+import type { MachineSpec } from '../../domain/types';
+import { startSimulator, type Simulator } from '../../simulator';
+import { DEPENDENCY_NOTE_MEMO, setOverrideSignal } from '../../workflows/machine/contract';
+import { correctedWithinMs, SCHEDULING_ALLOWANCE_MS } from '../support/budgets';
+import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { waitFor } from '../support/wait-for';
+import { ALWAYS_ON, FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';
+
+const operator = { by: 'test operator', reason: 'closing' };
+
+let simulator: Simulator;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    devices: [
+      { id: 'mixer', kind: 'tcp', initialPower: 'off' },
+      { id: 'amp-a', kind: 'tcp', initialPower: 'off' },
+      { id: 'amp-b', kind: 'tcp', initialPower: 'off' },
+      { id: 'player', kind: 'tcp', initialPower: 'off' },
+      { id: 'proj', kind: 'pjlink', initialPower: 'off', warmupMs: 1500, cooldownMs: 500 },
+      { id: 'lonely', kind: 'tcp', initialPower: 'off' },
+      { id: 'strict', kind: 'tcp', initialPower: 'off' },
+    ],
+  });
+  worker = await startTestWorker();
+});
+
+afterEach(async () => {
+  await worker.terminateMachines();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await simulator?.stop();
+});
+
+function lineDriver(id: string): DriverSpec {
+  return {
+    type: 'tcp',
+    host: '127.0.0.1',
+    port: simulator.device(id).port,
+    sendTerminator: '\r\n',
+    receiveTerminator: '\r\n',
+    timeouts: FAST_TIMEOUTS,
+    maxResponseBytes: 4096,
+    probe: { send: 'POWER?', states: { on: ['^POWER ON$'], off: ['^POWER OFF$'] } },
+    on: { send: 'POWER ON', expect: '^OK$' },
+    off: { send: 'POWER OFF', expect: '^OK$' },
+  };
+}
+
+function dependencies(needs: string[], neededBy: string[], settings: Partial<MachineDependencies> = {}): MachineDependencies {
+  return { needs, neededBy, waitMs: 60_000, onTimeout: 'proceed', recheckMs: 300, ...settings };
+}
+
+/** When each device was first switched to `power`: the simulator's own log of what it was sent. */
+function firstSwitched(id: string, power: 'on' | 'off'): number {
+  const wanted = simulator.device(id).kind === 'pjlink' ? (power === 'on' ? 'POWR 1' : 'POWR 0') : `POWER ${power.toUpperCase()}`;
+  const entry = simulator.device(id).commands.find((record) => record.command === wanted);
+  if (!entry) throw new Error(`${id} was never switched ${power}: ${JSON.stringify(simulator.device(id).commands)}`);
+  return entry.at;
+}
+
+function switches(id: string): string[] {
+  return simulator.device(id).commands.map((record) => record.command).filter((command) => /^(POWER (ON|OFF)|POWR [01])$/.test(command));
+}
+
+describe('power sequences from the dependency map, against a real dev server', () => {
+  it('when a venue opens, then the mixer comes on before the amplifiers and the player before its projector; when it closes, the reverse', async () => {
+    const specs: MachineSpec[] = [
+      machine('amp-a', lineDriver('amp-a'), { dependencies: dependencies(['mixer'], []) }),
+      machine('amp-b', lineDriver('amp-b'), { dependencies: dependencies(['mixer'], []) }),
+      machine('proj', pjlinkDriver(simulator.device('proj').port), { dependencies: dependencies(['player'], []) }),
+      machine('mixer', lineDriver('mixer'), { dependencies: dependencies([], ['amp-a', 'amp-b']) }),
+      machine('player', lineDriver('player'), { dependencies: dependencies([], ['proj']) }),
+    ];
+    // The dependents start first: they must wait, not go ahead because nobody has told them anything.
+    const handles = [];
+    for (const spec of specs) handles.push(await worker.startMachine(spec));
+    const everyOn = () => specs.every((spec) => simulator.device(spec.id).power === 'on');
+    await waitFor('every device on', everyOn, 4 * correctedWithinMs(specs[0]!));
+
+    expect(firstSwitched('mixer', 'on')).toBeLessThan(firstSwitched('amp-a', 'on'));
+    expect(firstSwitched('mixer', 'on')).toBeLessThan(firstSwitched('amp-b', 'on'));
+    expect(firstSwitched('player', 'on')).toBeLessThan(firstSwitched('proj', 'on'));
+    // The projector waits for its player only: it is not held back by the audio chain.
+    const amp = await worker.status('amp-a');
+    expect(amp.dependencies).toMatchObject({ needs: [{ id: 'mixer', power: 'on', health: 'ok' }], neededBy: [] });
+    expect(amp.audit.map((entry) => entry.action).filter((action) => action.includes('without'))).toEqual([]);
+
+    await Promise.all(handles.map((handle) => handle.signal(setOverrideSignal, { ...operator, power: 'off' })));
+    const everyOff = () => specs.every((spec) => simulator.device(spec.id).power === 'off');
+    await waitFor('every device off', everyOff, 4 * correctedWithinMs(specs[0]!));
+
+    expect(firstSwitched('amp-a', 'off')).toBeLessThan(firstSwitched('mixer', 'off'));
+    expect(firstSwitched('amp-b', 'off')).toBeLessThan(firstSwitched('mixer', 'off'));
+    expect(firstSwitched('proj', 'off')).toBeLessThan(firstSwitched('player', 'off'));
+    for (const spec of specs) expect(switches(spec.id), `${spec.id} switched once each way`).toHaveLength(2);
+  });
+
+  it('when a machine it needs never reports, then its step waits the timeout and proceeds, saying so in its memo history and audit', async () => {
+    const waitMs = 3000;
+    const spec = machine('lonely', lineDriver('lonely'), { dependencies: dependencies(['absent'], [], { waitMs }) });
+    const startedAt = Date.now();
+    const handle = await worker.startMachine(spec);
+    await waitFor('the waiting note', async () => (await handle.describe()).memo?.[DEPENDENCY_NOTE_MEMO] === 'waiting for absent to be on', 5000);
+    expect((await worker.status('lonely')).dependencies?.waitingFor).toEqual(['absent']);
+    expect(simulator.device('lonely').power).toBe('off');
+
+    await waitFor('the device on', () => simulator.device('lonely').power === 'on', waitMs + correctedWithinMs(spec));
+    expect(firstSwitched('lonely', 'on') - startedAt).toBeGreaterThanOrEqual(waitMs);
+    const status = await worker.status('lonely');
+    expect(status.audit.map(({ action, by, reason }) => ({ action, by, reason }))).toContainEqual({ action: 'power on without absent', by: 'controller', reason: 'waited 3s for absent to be on' });
+    await waitFor('the note cleared', async () => (await handle.describe()).memo?.[DEPENDENCY_NOTE_MEMO] === undefined, 5000);
+  });
+
+  it('when the configuration says fail, then a step that waited its timeout fails the check with that message, and sends nothing', async () => {
+    const spec = machine('strict', lineDriver('strict'), { dependencies: dependencies(['absent'], [], { waitMs: 2000, onTimeout: 'fail' }) });
+    await worker.startMachine(spec);
+    const status = await waitFor('a failing machine', async () => {
+      const s = await worker.status('strict');
+      return s.health === 'failing' && s;
+    }, 2000 + 3 * spec.tickMs + SCHEDULING_ALLOWANCE_MS);
+    expect(status.lastCheck?.failure).toEqual({ step: 'command', type: 'DependencyWaitTimeout', message: 'waited 2s for absent to be on' });
+    expect(switches('strict')).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The messages between machine workflows that carry the dependency map's state: each machine tells
+ * the machines it needs and those that need it when its observed power or health changes, by a
+ * signal (durable: a worker restart loses none). A machine that starts, or learns new neighbours,
+ * asks for their reports in its first one, which covers a neighbour that reported before it existed.
+ */
+import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { blockersOf, neighbourIds, reportMatters, sameReport, type NeighbourHealth, type NeighbourReport, type OwnReport } from '../../domain/dependencies';
+import type { MachineSpec } from '../../domain/types';
+import { machineWorkflowId, neighbourReportedSignal, type Health } from './contract';
+import type { MachineState } from './machine-state';
+
+/** After a tick: tells every neighbour what changed, if anything did. */
+export async function tellNeighbours(spec: MachineSpec, state: MachineState, health: Health): Promise<void> {
+  if (!spec.dependencies) return;
+  const own = ownReport(spec, state, health);
+  if (sameReport(state.reported, own)) return;
+  const report: NeighbourReport = { id: spec.id, ...own, ...(state.askNeighbours && { replyWanted: true }) };
+  state.reported = own;
+  state.askNeighbours = undefined;
+  state.repliesOwed = undefined;
+  await send(spec, neighbourIds(spec.dependencies), report);
+}
+
+/** Answers the neighbours that asked for its report since it last sent one. */
+export async function replyToNeighbours(spec: MachineSpec, state: MachineState): Promise<void> {
+  const owed = state.repliesOwed;
+  if (!owed || !state.reported) return;
+  state.repliesOwed = undefined;
+  await send(spec, owed, { id: spec.id, ...state.reported });
+}
+
+/**
+ * Files a neighbour's report; returns whether it changes what this machine decides (check now) or
+ * asks for an answer (send it between ticks). A report from a machine that is no longer a neighbour is dropped.
+ */
+export function receiveReport(spec: MachineSpec, state: MachineState, report: NeighbourReport): 'check-now' | 'reply' | 'filed' {
+  if (!neighbourIds(spec.dependencies).includes(report.id)) return 'filed';
+  const matters = reportMatters(spec.dependencies, state.neighbours, report, state.waiting);
+  const { replyWanted, ...kept } = report;
+  state.neighbours = { ...state.neighbours, [report.id]: kept };
+  if (replyWanted && state.reported) state.repliesOwed = [...new Set([...(state.repliesOwed ?? []), report.id])];
+  if (matters) return 'check-now';
+  return state.repliesOwed ? 'reply' : 'filed';
+}
+
+/** After a configuration change: forgets machines that are no longer neighbours, and asks new ones. */
+export function neighboursChanged(before: MachineSpec, after: MachineSpec, state: MachineState): void {
+  const now = neighbourIds(after.dependencies);
+  const known = new Set(neighbourIds(before.dependencies));
+  if (state.neighbours) state.neighbours = Object.fromEntries(Object.entries(state.neighbours).filter(([id]) => now.includes(id)));
+  if (now.some((id) => !known.has(id))) {
+    state.reported = undefined;
+    state.askNeighbours = true;
+  }
+}
+
+function ownReport(spec: MachineSpec, state: MachineState, health: Health): OwnReport {
+  const neighbourHealth: NeighbourHealth = health;
+  return {
+    power: state.lastObservation?.power ?? 'unknown',
+    health: neighbourHealth,
+    ...(health === 'blocked' && { blockedBy: blockersOf(spec.dependencies, state.neighbours) }),
+  };
+}
+
+/**
+ * One signal per neighbour, all at once. A neighbour whose workflow is not running (not started
+ * yet, or retired) cannot be told: it asks for the reports when it starts.
+ */
+async function send(spec: MachineSpec, ids: readonly string[], report: NeighbourReport): Promise<void> {
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        await getExternalWorkflowHandle(machineWorkflowId(id)).signal(neighbourReportedSignal, report);
+      } catch (err) {
+        log.info(`${spec.id}: could not tell ${id}`, { error: err instanceof Error ? err.message : String(err) });
+      }
+    }),
+  );
+}
