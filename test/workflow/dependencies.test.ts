@@ -12,7 +12,7 @@ import { DEPENDENCY_NOTE_MEMO, setOverrideSignal } from '../../workflows/machine
 import { correctedWithinMs, SCHEDULING_ALLOWANCE_MS } from '../support/budgets';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
 import { waitFor } from '../support/wait-for';
-import { ALWAYS_ON, FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';
+import { FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';
 
 const operator = { by: 'test operator', reason: 'closing' };
 
