@@ -26,10 +26,7 @@ export const ALERT_NAMES = {
   machineNotReady: 'MachineNotReady',
   /** Inhibition source: while it fires, the machine's other alerts are held back (observability/alerts.yml). */
   machineInMaintenance: 'MachineInMaintenance',
-  /**
-   * Inhibition source for a machine blocked by a failing dependency (issue 15): the alert that
-   * rule will raise, with the blocked machine's machine_id. Nothing raises it yet.
-   */
+  /** Inhibition source for a machine blocked by a failing machine it needs (observability/alerts.yml). */
   machineBlocked: 'MachineBlocked',
   /** Alertmanager's own failures to notify; sent to every receiver. */
   notificationsFailing: 'NotificationsFailing',

@@ -126,8 +126,7 @@ export function renderAlertmanagerConfig(options: RenderOptions): RenderedAlertm
         fanOut(notifications.defaultReceivers),
       ],
     },
-    // MachineInMaintenance comes from observability/alerts.yml. MachineBlocked is the form the
-    // dependency issue (15) fills: a rule raising it, with the blocked machine's machine_id, is all it needs.
+    // MachineInMaintenance and MachineBlocked come from observability/alerts.yml.
     inhibit_rules: [ALERT_NAMES.machineInMaintenance, ALERT_NAMES.machineBlocked].map((source) => ({
       source_matchers: [`${ALERT_LABELS.alertname}=${quote(source)}`],
       // A readiness report says "in maintenance" or "blocked" itself: its alerts are never held back.
