@@ -199,6 +199,10 @@ export const machineSummary = named(
         .enum(IN_WANTED_STATE_VALUES)
         .meta({ description: 'Whether every aspect the machine should have (input, mute, ...) is as wanted; only machines with aspects.' })
         .optional(),
+      dependencies: z
+        .object({ note: text, blockedBy: z.array(text).optional(), waitingFor: z.array(text).optional() })
+        .meta({ description: 'What holds the machine back (`blocked by pdu-01`, `waiting for mixer-01 to be on`); absent when nothing does.' })
+        .optional(),
     })
     .meta({ description: 'What Temporal visibility knows; the power and health fields appear after the first check.' }),
 );

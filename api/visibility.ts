@@ -9,7 +9,16 @@ import {
   type MachineFilters,
   type RunningMachine,
 } from '../fleet/machines';
-import { AspectsInWantedState, ControlMode, DesiredPower, MachineGroup, MachineHealth, ObservedPower } from '../workflows/machine/contract';
+import {
+  AspectsInWantedState,
+  ControlMode,
+  DEPENDENCY_MEMO,
+  DesiredPower,
+  MachineGroup,
+  MachineHealth,
+  ObservedPower,
+  type DependencyMemo,
+} from '../workflows/machine/contract';
 import type { ApiContext } from './context';
 import type { MachinePage, MachineSummary } from './response-schemas';
 import { invalidField } from './errors';
@@ -30,9 +39,16 @@ export function summaryOf(machine: RunningMachine): MachineSummary {
     health: attributes.get(MachineHealth),
     mode: attributes.get(ControlMode),
     aspectsInWantedState: attributes.get(AspectsInWantedState),
+    dependencies: dependencyMemoOf(memo?.[DEPENDENCY_MEMO]),
   };
   // Absent until the workflow's first check publishes them; the values are those the workflow writes (workflows/machine/status.ts).
   return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== undefined)) as unknown as MachineSummary;
+}
+
+/** The memo as the workflow writes it (workflows/machine/status.ts); anything else is not shown. */
+function dependencyMemoOf(value: unknown): DependencyMemo | undefined {
+  if (typeof value !== 'object' || value === null || typeof (value as DependencyMemo).note !== 'string') return undefined;
+  return value as DependencyMemo;
 }
 
 const GRPC_INVALID_ARGUMENT = 3;

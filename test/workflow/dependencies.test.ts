@@ -8,7 +8,7 @@ import type { DriverSpec } from '../../activities/drivers/specs';
 import type { MachineDependencies } from '../../domain/dependencies';
 import type { MachineSpec } from '../../domain/types';
 import { startSimulator, type Simulator } from '../../simulator';
-import { DEPENDENCY_NOTE_MEMO, setOverrideSignal } from '../../workflows/machine/contract';
+import { DEPENDENCY_MEMO, setOverrideSignal, type DependencyMemo } from '../../workflows/machine/contract';
 import { correctedWithinMs, SCHEDULING_ALLOWANCE_MS } from '../support/budgets';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
 import { waitFor } from '../support/wait-for';
@@ -112,7 +112,7 @@ describe('power sequences from the dependency map, against a real dev server', (
     const spec = machine('lonely', lineDriver('lonely'), { dependencies: dependencies(['absent'], [], { waitMs }) });
     const startedAt = Date.now();
     const handle = await worker.startMachine(spec);
-    await waitFor('the waiting note', async () => (await handle.describe()).memo?.[DEPENDENCY_NOTE_MEMO] === 'waiting for absent to be on', 5000);
+    await waitFor('the waiting note', async () => ((await handle.describe()).memo?.[DEPENDENCY_MEMO] as DependencyMemo | undefined)?.note === 'waiting for absent to be on', 5000);
     expect((await worker.status('lonely')).dependencies?.waitingFor).toEqual(['absent']);
     expect(simulator.device('lonely').power).toBe('off');
 
@@ -120,7 +120,7 @@ describe('power sequences from the dependency map, against a real dev server', (
     expect(firstSwitched('lonely', 'on') - startedAt).toBeGreaterThanOrEqual(waitMs);
     const status = await worker.status('lonely');
     expect(status.audit.map(({ action, by, reason }) => ({ action, by, reason }))).toContainEqual({ action: 'power on without absent', by: 'controller', reason: 'waited 3s for absent to be on' });
-    await waitFor('the note cleared', async () => (await handle.describe()).memo?.[DEPENDENCY_NOTE_MEMO] === undefined, 5000);
+    await waitFor('the note cleared', async () => (await handle.describe()).memo?.[DEPENDENCY_MEMO] === undefined, 5000);
   });
 
   it('when the configuration says fail, then a step that waited its timeout fails the check with that message, and sends nothing', async () => {

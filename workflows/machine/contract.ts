@@ -187,8 +187,17 @@ export const plannedPowerQuery = defineQuery<PlannedPower, [number]>('plannedPow
 
 // ---- What it publishes: memo and search attributes for visibility, series for Prometheus ----
 
-/** The memo key of what holds a machine with dependencies back (`waiting for mixer-01 to be on`, `blocked by pdu-01`), absent when nothing does. */
-export const DEPENDENCY_NOTE_MEMO = 'dependencies';
+/**
+ * What holds a machine with dependencies back, in its memo under DEPENDENCY_MEMO (absent when
+ * nothing does): for the board, which lists machines from visibility, and the history.
+ */
+export interface DependencyMemo {
+  /** `waiting for mixer-01 to be on`, `blocked by pdu-01`, `waited 2m for mixer-01 to be on`. */
+  note: string;
+  blockedBy?: string[];
+  waitingFor?: string[];
+}
+export const DEPENDENCY_MEMO = 'dependencies';
 
 export function memoOf(spec: MachineSpec, configHash: string): Record<string, string> {
   return { name: spec.name, address: spec.address, driver: spec.driver.type, configHash };

@@ -11,13 +11,14 @@ import type { MachineSpec, Power } from '../../domain/types';
 import {
   AspectsInWantedState,
   ControlMode,
-  DEPENDENCY_NOTE_MEMO,
+  DEPENDENCY_MEMO,
   DesiredPower,
   MachineGroup,
   MachineHealth,
   MachineId,
   ObservedPower,
   type AspectStatus,
+  type DependencyMemo,
   type DependencyStatus,
   type Health,
   type NeighbourStatus,
@@ -49,17 +50,20 @@ export function publish(spec: MachineSpec, state: MachineState, desired: Power, 
  * shows when a step began to wait, for whom, and when it went on.
  */
 function publishDependencyNote(spec: MachineSpec, state: MachineState, health: Health): void {
-  const note = dependencyNote(spec, state, health);
-  if ((workflowInfo().memo?.[DEPENDENCY_NOTE_MEMO] ?? undefined) !== note) upsertMemo({ [DEPENDENCY_NOTE_MEMO]: note ?? null });
+  const memo = dependencyMemo(spec, state, health);
+  if (JSON.stringify(workflowInfo().memo?.[DEPENDENCY_MEMO]) !== JSON.stringify(memo)) upsertMemo({ [DEPENDENCY_MEMO]: memo ?? null });
 }
 
-/** `blocked by pdu-01`, `waiting for mixer-01 to be on`, `waited 2m for mixer-01 to be on`; undefined when nothing holds it. */
-export function dependencyNote(spec: MachineSpec, state: MachineState, health: Health): string | undefined {
-  if (health === 'blocked') return `blocked by ${blockersOf(spec.dependencies, state.neighbours).join(', ')}`;
-  const failure = state.lastCheck?.failure;
-  if (failure?.type === DEPENDENCY_WAIT_TIMEOUT) return failure.message;
+function dependencyMemo(spec: MachineSpec, state: MachineState, health: Health): DependencyMemo | undefined {
+  if (health === 'blocked') {
+    const blockedBy = blockersOf(spec.dependencies, state.neighbours);
+    return { note: `blocked by ${blockedBy.join(', ')}`, blockedBy };
+  }
   const { waiting } = state;
-  return waiting && `waiting for ${waiting.for.join(', ')} to be ${waiting.power}`;
+  if (!waiting) return undefined;
+  const failure = state.lastCheck?.failure;
+  const note = failure?.type === DEPENDENCY_WAIT_TIMEOUT ? failure.message : `waiting for ${waiting.for.join(', ')} to be ${waiting.power}`;
+  return { note, waitingFor: waiting.for };
 }
 
 export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: number): MachineStatus {

@@ -2,10 +2,10 @@
  * The board's state: every machine by id, kept equal to the event stream (a snapshot, then
  * changes), filtered by the search box and the "needs attention" switch.
  */
-import { countsNodes, createCard, createLayout, renderSummary } from './ui-render.js';
+import { countsNodes, createCard, createLayout, renderBlocked, renderSummary } from './ui-render.js';
 
 /**
- * elements: { root, totals, empty }; hooks: { updated(entry), removed(entry) }, called after a
+ * elements: { root, totals, blocked, empty }; hooks: { updated(entry), removed(entry) }, called after a
  * card was drawn or taken away, so details can follow.
  */
 export function createBoard(elements, hooks) {
@@ -55,6 +55,7 @@ export function createBoard(elements, hooks) {
   const finish = (touched) => {
     layout.refresh(touched);
     elements.totals.replaceChildren(...countsNodes(entries.values()));
+    renderBlocked(elements.blocked, entries.values());
     const shown = [...entries.values()].some((entry) => !entry.card.hidden);
     elements.empty.hidden = shown;
     elements.empty.textContent = entries.size === 0 ? 'No machines are running on this task queue yet.' : 'No machine matches.';

@@ -19,7 +19,7 @@ const meta = {};
 const live = { sweptAtMs: undefined, lastEventAtMs: 0, problem: undefined, down: 'connecting…', oldSnapshot: false };
 let details;
 const board = createBoard(
-  { root: byId('groups'), totals: byId('totals'), empty: byId('empty') },
+  { root: byId('groups'), totals: byId('totals'), blocked: byId('blocked'), empty: byId('empty') },
   { updated: (entry) => details.updated(entry), removed: (entry) => details.removed(entry) },
 );
 details = createDetails(board, meta);

@@ -26,7 +26,7 @@ function viewOf(entry) {
   const status = entry.status?.data;
   if (status && entry.status.fetchedAtMs > entry.changedAtMs) {
     const aspectsWanted = status.aspects?.every((aspect) => aspect.inWantedState !== false) ?? true;
-    return { desired: status.desired, observed: status.observed?.power ?? 'unknown', health: status.health, mode: status.mode, aspectsWanted };
+    return { desired: status.desired, observed: status.observed?.power ?? 'unknown', health: status.health, mode: status.mode, aspectsWanted, held: heldBackOf(status) };
   }
   return {
     desired: summary.desired,
@@ -34,12 +34,21 @@ function viewOf(entry) {
     health: summary.health ?? 'unknown',
     mode: summary.mode ?? 'schedule',
     aspectsWanted: summary.aspectsInWantedState !== 'no',
+    held: summary.dependencies,
   };
+}
+
+/** The status's dependencies in the memo's shape (workflows/machine/contract.ts DependencyMemo). */
+function heldBackOf(status) {
+  const { blockedBy, waitingFor } = status.dependencies ?? {};
+  if (status.health === 'blocked' && blockedBy) return { note: `blocked by ${blockedBy.join(', ')}`, blockedBy };
+  return waitingFor ? { note: `waiting for ${waitingFor.join(', ')}`, waitingFor } : undefined;
 }
 
 /** Why a card stands out, most urgent first; '' when it does not. */
 function attentionOf(view) {
   if (view.health === 'failing') return 'failing';
+  if (view.health === 'blocked') return 'blocked';
   if (view.mode === 'maintenance') return 'maintenance';
   if (view.mode === 'override') return 'override';
   // An input, mute or level off its wanted value is as wrong as the wrong power state.
@@ -55,6 +64,7 @@ function badgesOf(view, status) {
   const badges = [];
   if (view.health === 'failing') badges.push(['failing', 'failing']);
   else if (view.health === 'unknown') badges.push(['unknown', 'no check yet']);
+  if (view.held) badges.push([view.held.blockedBy ? 'blocked' : 'waiting', view.held.note]);
   // End times come from the status query; until it has loaded, the badge says what visibility knows.
   const agrees = status && status.mode === view.mode;
   if (view.mode === 'override') {
@@ -135,11 +145,12 @@ export function createCard(entry) {
 }
 
 function groupCounts(entries) {
-  const counts = { machines: 0, on: 0, failing: 0, override: 0, maintenance: 0 };
+  const counts = { machines: 0, on: 0, failing: 0, blocked: 0, override: 0, maintenance: 0 };
   for (const entry of entries) {
     counts.machines++;
     if (entry.view.observed === 'on') counts.on++;
     if (entry.view.health === 'failing') counts.failing++;
+    if (entry.view.health === 'blocked') counts.blocked++;
     if (entry.view.mode === 'override') counts.override++;
     if (entry.view.mode === 'maintenance') counts.maintenance++;
   }
@@ -151,9 +162,31 @@ export function countsNodes(entries) {
   const counts = groupCounts(entries);
   const nodes = [el('b', '', String(counts.machines)), counts.machines === 1 ? ' machine' : ' machines', ' · ', el('b', '', String(counts.on)), ' on'];
   if (counts.failing) nodes.push(' · ', el('b', 'bad', `${counts.failing} failing`));
+  if (counts.blocked) nodes.push(` · ${counts.blocked} blocked`);
   if (counts.override) nodes.push(` · ${counts.override} forced`);
   if (counts.maintenance) nodes.push(` · ${counts.maintenance} in maintenance`);
   return nodes;
+}
+
+/**
+ * Blocked machines under the failing machine that blocks them, one line per root: `pdu-01 blocks
+ * 12: amp-01, player-02, ...`. A PDU that dies is one line here and one red card, not thirty.
+ */
+export function renderBlocked(section, entries) {
+  const byRoot = new Map();
+  for (const entry of entries) {
+    if (entry.view.health !== 'blocked') continue;
+    for (const root of entry.view.held?.blockedBy ?? []) byRoot.set(root, [...(byRoot.get(root) ?? []), entry.summary.id]);
+  }
+  const lines = [...byRoot.entries()].sort(([a], [b]) => byNumber(a, b)).map(([root, ids]) => {
+    const line = el('li');
+    line.dataset.root = root;
+    line.append(el('b', 'bad', root), ` blocks ${ids.length}: `, el('span', 'blocked-ids', ids.sort(byNumber).join(', ')));
+    return line;
+  });
+  section.hidden = lines.length === 0;
+  section.replaceChildren(el('h2', '', 'Blocked by a failing machine'), el('ul', '', undefined));
+  section.lastChild.append(...lines);
 }
 
 /**
