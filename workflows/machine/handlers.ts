@@ -45,7 +45,11 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause, h
     recordAudit(state, { atMs: Date.now(), action, by: actor.by, reason: actor.reason, requestId: actor.requestId });
 
   setHandler(setOverrideSignal, (request) => {
-    const { power, scene, aspects } = request;
+    const { scene, aspects } = request;
+    // Infrastructure that is only watched takes no power command: an override, even the venue-wide
+    // one that switches everything off, cannot switch it.
+    const ignoresPower = run.spec.probeOnly === true && request.power !== undefined;
+    const power = ignoresPower ? undefined : request.power;
     state.override = {
       ...(power !== undefined && { power }),
       ...(scene !== undefined && { scene }),
@@ -56,7 +60,7 @@ export function setMessageHandlers(run: MachineRun, pause: InterruptiblePause, h
       atMs: Date.now(),
     };
     wakeUp();
-    audit(`override ${describeOverride(request)}${until(request.untilMs)}`, request);
+    audit(`override ${describeOverride(request)}${until(request.untilMs)}${ignoresPower ? ' (power ignored: only watched)' : ''}`, request);
   });
   setHandler(clearOverrideSignal, (actor) => {
     state.override = undefined;

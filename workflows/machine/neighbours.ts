@@ -32,13 +32,17 @@ export async function replyToNeighbours(spec: MachineSpec, state: MachineState):
 
 /**
  * Files a neighbour's report; returns whether it changes what this machine decides (check now) or
- * asks for an answer (send it between ticks). A report from a machine that is no longer a neighbour is dropped.
+ * asks for an answer (send it between ticks). A report from a machine that is no longer a neighbour
+ * is dropped. Once nothing blocks the machine any more, the checks it failed while blocked are
+ * forgiven: a device whose PDU was dead for an hour starts afresh, not failing at its first check.
  */
 export function receiveReport(spec: MachineSpec, state: MachineState, report: NeighbourReport): 'check-now' | 'reply' | 'filed' {
   if (!neighbourIds(spec.dependencies).includes(report.id)) return 'filed';
   const matters = reportMatters(spec.dependencies, state.neighbours, report, state.waiting);
+  const wasBlocked = blockersOf(spec.dependencies, state.neighbours).length > 0;
   const { replyWanted, ...kept } = report;
   state.neighbours = { ...state.neighbours, [report.id]: kept };
+  if (wasBlocked && blockersOf(spec.dependencies, state.neighbours).length === 0) state.consecutiveFailures = 0;
   if (replyWanted && state.reported) state.repliesOwed = [...new Set([...(state.repliesOwed ?? []), report.id])];
   if (matters) return 'check-now';
   return state.repliesOwed ? 'reply' : 'filed';
