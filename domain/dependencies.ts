@@ -48,7 +48,10 @@ export interface PoweredBy {
   cycle?: PowerCyclePolicy;
 }
 
-/** A machine's health as its neighbours learn it: failing and blocked are what they decide on. */
+/**
+ * A machine's health as its neighbours learn it: failing and blocked are what they decide on.
+ * Failing from its first failed check on (workflows/machine/neighbours.ts), not only after `failingAfter`.
+ */
 export type NeighbourHealth = 'ok' | 'failing' | 'blocked' | 'unknown';
 
 /** What a machine tells the machines it needs and those that need it, each time it changes. */

@@ -59,8 +59,13 @@ export function neighboursChanged(before: MachineSpec, after: MachineSpec, state
   }
 }
 
+/**
+ * Failing as soon as its last check failed, before its own health says so (`failingAfter`): the
+ * machines that hang on it fail at the same moment (a PDU takes their mains with it), and must
+ * learn that it is the root before they have failed often enough to alert themselves.
+ */
 function ownReport(spec: MachineSpec, state: MachineState, health: Health): OwnReport {
-  const neighbourHealth: NeighbourHealth = health;
+  const neighbourHealth: NeighbourHealth = health === 'ok' && state.consecutiveFailures > 0 ? 'failing' : health;
   return {
     power: state.lastObservation?.power ?? 'unknown',
     health: neighbourHealth,
