@@ -5,7 +5,7 @@ import type { AspectValue } from '../domain/aspects';
 import { SECRET_MISSING } from '../domain/device-failures';
 import { COMPONENT_STATES, DEVICE_COMPONENTS, type Telemetry } from '../domain/telemetry';
 import type { MachineTarget, Power } from '../domain/types';
-import { driverFor, type PowerReading } from './drivers';
+import { cycleOutlet, driverFor, type PowerReading } from './drivers';
 import type { SecretResolver } from './drivers/shared/spec';
 import { DeviceCallContext, DeviceConfigError, DeviceError, DeviceTimeoutError } from './errors';
 
@@ -57,6 +57,14 @@ export function createActivities(deps: ActivityDeps) {
       const { setAspect } = driverFor(target);
       if (!setAspect) throw unsupported(target, 'set aspect', `the ${target.driver.type} driver has no aspects`);
       return measured(target, 'command', () => setAspect(callFor(target), aspect, value));
+    },
+    /**
+     * Switches the PDU outlet that feeds a machine off, leaves it off for `offMs`, and on again.
+     * `target` is the machine fed (its id and name) with the PDU's address and driver, an outlet
+     * included; set the activity's start-to-close timeout with powerCycleTimeoutMs (domain/deadline.ts).
+     */
+    async powerCycleOutlet(target: MachineTarget, offMs: number): Promise<{ detail: string }> {
+      return measured(target, 'command', () => cycleOutlet(callFor(target), offMs));
     },
     /** Lamp hours, error status and identity; also recorded as gauges per machine for alert rules. */
     async readTelemetry(target: MachineTarget): Promise<Telemetry> {

@@ -1,4 +1,5 @@
 /** Activity timeouts and attempts of device calls, built on each driver's own deadline (activities/drivers/specs.ts). */
+import { pduCycleDeadlineMs, type PduOutletSpec } from '../activities/drivers/pdu/spec';
 import { deviceCallDeadlineMs, telemetryDeadlineMs, type DriverSpec } from '../activities/drivers/specs';
 
 /**
@@ -22,6 +23,11 @@ const LOCAL_PROBE_MARGIN_MS = 1000;
 /** Start-to-close timeout of one attempt of a regular device call: a command, or a probe that also reads the named aspects. */
 export function deviceCallTimeoutMs(driver: DriverSpec, aspectReads: readonly string[] = []): number {
   return deviceCallDeadlineMs(driver, aspectReads) + ACTIVITY_TIMEOUT_MARGIN_MS;
+}
+
+/** Start-to-close timeout of one attempt of the powerCycleOutlet activity: off, `offMs` with the outlet off, on, each confirmed. */
+export function powerCycleTimeoutMs(driver: PduOutletSpec, offMs: number): number {
+  return pduCycleDeadlineMs(driver, offMs) + ACTIVITY_TIMEOUT_MARGIN_MS;
 }
 
 export function localProbeTimeoutMs(driver: DriverSpec, aspectReads: readonly string[] = []): number {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cycleOutlet, pduDriver as pdu } from '../../activities/drivers/pdu/client';
-import { APC_OUTLET_OBJECTS, pduCycleDeadlineMs, type PduDriverSpec, type SnmpUserAccess } from '../../activities/drivers/pdu/spec';
+import { APC_OUTLET_OBJECTS, pduCycleDeadlineMs, type PduDriverSpec } from '../../activities/drivers/pdu/spec';
+import type { SnmpUserAccess } from '../../activities/drivers/snmp/spec';
 import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { DeviceAuthError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { callFor, rejectionOf, secretsFrom, target, useSimulator } from './support';
