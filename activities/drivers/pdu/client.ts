@@ -31,14 +31,14 @@ export const pduDriver: DeviceDriver = {
         return { power: 'on', detail };
       });
     }
-    return withOutlet(call, async (outlet) => {
+    return withOutlet(call, 'read outlet state', async (outlet) => {
       const { power, detail } = await outlet.read('read outlet state', outlet.steps.readMs);
       return { power, detail };
     });
   },
 
   async setPower(call: DriverCall, power: Power): Promise<{ detail: string }> {
-    return withOutlet(call, (outlet) => outlet.switchTo(power, outlet.steps.commandMs));
+    return withOutlet(call, 'set power', (outlet) => outlet.switchTo(power, outlet.steps.commandMs));
   },
 };
 
@@ -52,7 +52,7 @@ export async function cycleOutlet(call: DriverCall, offMs: number): Promise<{ de
     const spec = specOf(call.target, 'pdu');
     throw new DeviceCallContext(call.target, `${spec.host}:${spec.port}`).error(DeviceConfigError, 'power cycle', `offMs must be a whole number of milliseconds from 0, not ${offMs}`);
   }
-  return withOutlet(call, async (outlet) => {
+  return withOutlet(call, 'power cycle', async (outlet) => {
     const off = await outlet.switchTo('off', outlet.steps.commandMs);
     await outlet.session.pause('wait with the outlet off', offMs);
     const on = await outlet.switchTo('on', outlet.steps.laterRequestMs);
@@ -64,11 +64,11 @@ function withPdu<T>(call: DriverCall, spec: PduDriverSpec, use: (session: SnmpSe
   return withSnmpAgent(call, { ...spec, agent: AGENT, backstopMs: pduCycleDeadlineMs(spec, BACKSTOP_OFF_MS) }, use);
 }
 
-/** The machine's outlet; a PDU without one takes no commands. */
-function withOutlet<T>(call: DriverCall, use: (outlet: Outlet) => Promise<T>): Promise<T> {
+/** The machine's outlet; a PDU without one takes no commands (`step` names the one refused). */
+function withOutlet<T>(call: DriverCall, step: string, use: (outlet: Outlet) => Promise<T>): Promise<T> {
   const spec = specOf(call.target, 'pdu');
   const { outlet } = spec;
-  if (outlet === undefined) throw probeOnlyError(new DeviceCallContext(call.target, `${spec.host}:${spec.port}`), PROBE_ONLY);
+  if (outlet === undefined) throw probeOnlyError(new DeviceCallContext(call.target, `${spec.host}:${spec.port}`), step, PROBE_ONLY);
   return withPdu(call, spec, (session, context) => use(new Outlet(session, { ...spec, outlet }, context)));
 }
 

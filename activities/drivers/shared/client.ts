@@ -44,8 +44,8 @@ export function specOf<T extends DriverType>(target: MachineTarget, type: T): Dr
 }
 
 /** A power command to a probe-only machine (DriverFamilySpec.probeOnly): a configuration error, which is never retried. */
-export function probeOnlyError(context: DeviceCallContext, why: string): DeviceError {
-  return context.error(DeviceConfigError, 'set power', `the machine is probe only: ${why}; it takes no power commands`);
+export function probeOnlyError(context: DeviceCallContext, step: string, why: string): DeviceError {
+  return context.error(DeviceConfigError, step, `the machine is probe only: ${why}; it takes no power commands`);
 }
 
 const stateOrder = ['on', 'off', 'warming', 'cooling'] as const;

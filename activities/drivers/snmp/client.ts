@@ -26,7 +26,7 @@ export const snmpDriver: DeviceDriver = {
 
   async setPower(call: DriverCall): Promise<{ detail: string }> {
     const spec = specOf(call.target, 'snmp');
-    throw probeOnlyError(new DeviceCallContext(call.target, `${spec.host}:${spec.port}`), 'an snmp machine is watched, never switched');
+    throw probeOnlyError(new DeviceCallContext(call.target, `${spec.host}:${spec.port}`), 'set power', 'an snmp machine is watched, never switched');
   },
 };
 
