@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { faultSchema, unsupportedFaultReason, type DeviceKind, type Fault } from './config';
 import { FaultSwitch, garbageBytes } from './faults';
-import { InvalidFaultError, type CommandRecord, type DeviceEventListener } from './simulated-device';
+import type { SettledPower, SimulatedPower } from './power';
+import { InvalidFaultError, type CommandRecord, type DeviceEventListener, type RunnableDevice } from './simulated-device';
 import { SnmpAgent, type SnmpUser } from './snmp/agent';
 import { parseOid, type ManagedObjects, type ManagedScalar } from './snmp/mib';
 import type { SnmpValue } from './snmp/pdu';
@@ -19,46 +20,55 @@ const SYS_NAME = 5;
 const OCTETS_FORMAT = 5;
 const ENGINE_ID_OCTETS = 8;
 
-export interface SnmpEndpointOptions {
-  device: { id: string; kind: DeviceKind };
-  host: string;
+/** What an SNMP kind's configuration gives its agent. */
+export interface SnmpDeviceConfig {
+  id: string;
   port: number;
-  /** The maker's IANA enterprise number, for the agent's engine ID. */
-  enterprise: number;
+  fault?: Fault | undefined;
   community: string;
-  readOnlyCommunity?: string;
+  readOnlyCommunity?: string | undefined;
   users: readonly SnmpUser[];
-  fault: Fault | undefined;
-  objects: ManagedObjects;
-  /** Whether the device is powered and up to answer at all; faults decide the rest. */
-  answers(): boolean;
 }
 
-export class SnmpEndpoint {
+/**
+ * A device whose protocol is SNMP. A kind gives its managed objects and says when it is up to
+ * answer at all; faults decide the rest.
+ */
+export abstract class SnmpDevice implements RunnableDevice {
+  abstract readonly kind: DeviceKind;
+  abstract readonly power: SimulatedPower;
+  readonly id: string;
+  readonly host: string;
   readonly commands: CommandRecord[] = [];
-  readonly #device: { id: string; kind: DeviceKind };
+  readonly openConnections = 0;
   readonly #agent: SnmpAgent;
   readonly #faults: FaultSwitch;
-  readonly #answers: () => boolean;
   readonly #lateReplies = new Set<NodeJS.Timeout>();
   #observer: DeviceEventListener | undefined;
 
-  constructor(options: SnmpEndpointOptions) {
-    this.#device = options.device;
-    this.#answers = options.answers;
+  /** `enterprise`: the maker's IANA enterprise number, for the agent's engine ID. */
+  constructor(config: SnmpDeviceConfig, host: string, enterprise: number) {
+    this.id = config.id;
+    this.host = host;
     // Over UDP a refusing device and a hung one look the same: `refusing` is read per datagram, so nothing needs telling.
-    this.#faults = new FaultSwitch(options.fault, () => {});
+    this.#faults = new FaultSwitch(config.fault, () => {});
     const prefix = Buffer.alloc(5);
-    prefix.writeUInt32BE((0x8000_0000 | options.enterprise) >>> 0);
+    prefix.writeUInt32BE((0x8000_0000 | enterprise) >>> 0);
     prefix.writeUInt8(OCTETS_FORMAT, 4);
+    // The kind's objects exist once its constructor has run; the agent reads them only when asked.
+    const objects: ManagedObjects = {
+      get: (oid) => this.objects.get(oid),
+      next: (oid) => this.objects.next(oid),
+      set: (oid, value) => this.objects.set(oid, value),
+    };
     this.#agent = new SnmpAgent({
-      host: options.host,
-      port: options.port,
-      engineId: Buffer.concat([prefix, createHash('sha256').update(options.device.id).digest().subarray(0, ENGINE_ID_OCTETS)]),
-      community: options.community,
-      ...(options.readOnlyCommunity !== undefined && { readOnlyCommunity: options.readOnlyCommunity }),
-      users: options.users,
-      objects: options.objects,
+      host,
+      port: config.port,
+      engineId: Buffer.concat([prefix, createHash('sha256').update(config.id).digest().subarray(0, ENGINE_ID_OCTETS)]),
+      community: config.community,
+      ...(config.readOnlyCommunity !== undefined && { readOnlyCommunity: config.readOnlyCommunity }),
+      users: config.users,
+      objects,
       respond: (answer, send) => this.#respond(answer, send),
     });
   }
@@ -67,27 +77,18 @@ export class SnmpEndpoint {
     return this.#agent.port;
   }
 
+  abstract setPower(power: SettledPower): void;
+
   setFault(fault: Fault | undefined): void {
     const parsed = fault === undefined ? undefined : faultSchema.safeParse(fault);
-    if (parsed && !parsed.success) throw new InvalidFaultError(`invalid fault for ${this.#device.id}: ${parsed.error.message}`);
-    const reason = unsupportedFaultReason({ kind: this.#device.kind, fault: parsed?.data });
-    if (reason) throw new InvalidFaultError(`${this.#device.id}: ${reason}`);
+    if (parsed && !parsed.success) throw new InvalidFaultError(`invalid fault for ${this.id}: ${parsed.error.message}`);
+    const reason = unsupportedFaultReason({ kind: this.kind, fault: parsed?.data });
+    if (reason) throw new InvalidFaultError(`${this.id}: ${reason}`);
     this.#faults.set(parsed?.data);
-  }
-
-  /** The device lost its power: a fault a power cycle clears is gone. */
-  powerLost(): void {
-    this.#faults.powerLost();
   }
 
   observe(listener: DeviceEventListener | undefined): void {
     this.#observer = listener;
-  }
-
-  record(command: string): void {
-    const at = Date.now();
-    this.commands.push({ at, command });
-    this.#observer?.({ at, device: this.#device.id, type: 'command', command });
   }
 
   start(): Promise<void> {
@@ -101,10 +102,26 @@ export class SnmpEndpoint {
     await this.#agent.stop();
   }
 
+  protected abstract readonly objects: ManagedObjects;
+
+  /** Whether the device is powered and up to answer at all. */
+  protected abstract answers(): boolean;
+
+  /** The device lost its power: a fault a power cycle clears is gone. */
+  protected powerLost(): void {
+    this.#faults.powerLost();
+  }
+
+  protected record(command: string): void {
+    const at = Date.now();
+    this.commands.push({ at, command });
+    this.#observer?.({ at, device: this.id, type: 'command', command });
+  }
+
   /** Faults decide whether the agent reads a request at all: `hang` and `garbage` leave its SET unexecuted. */
   #respond(answer: () => Buffer | undefined, send: (bytes: Buffer) => void): void {
     const fault = this.#faults.current;
-    if (!this.#answers() || this.#faults.refusing || fault?.mode === 'hang') return;
+    if (!this.answers() || this.#faults.refusing || fault?.mode === 'hang') return;
     if (fault?.mode === 'garbage') return send(garbageBytes());
     const reply = answer();
     if (!reply) return;

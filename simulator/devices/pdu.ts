@@ -17,10 +17,10 @@
  * SNMP has no connections, so `openConnections` stays 0 and the event log shows commands only:
  * `outlet 3 immediateOff` and the plugged device's `MAINS OFF` after it.
  */
-import type { Fault, ResolvedConfigOf } from '../config';
+import type { ResolvedConfigOf } from '../config';
 import type { SettledPower } from '../power';
-import { InvalidSettingError, type CommandRecord, type DeviceEventListener, type MainsPowered, type RunnableDevice, type SimulatedDevice } from '../simulated-device';
-import { SnmpEndpoint, systemGroup } from '../snmp-device';
+import { InvalidSettingError, type MainsPowered, type SimulatedDevice } from '../simulated-device';
+import { SnmpDevice, systemGroup } from '../snmp-device';
 import { MibView, parseOid, type ManagedColumn, type SetCheck } from '../snmp/mib';
 import type { SnmpValue } from '../snmp/pdu';
 
@@ -46,13 +46,10 @@ export interface SimulatedPdu extends SimulatedDevice {
   setOutlet(outlet: number, state: SettledPower): void;
 }
 
-export class PduDevice implements SimulatedPdu, RunnableDevice {
+export class PduDevice extends SnmpDevice implements SimulatedPdu {
   readonly kind = 'pdu';
-  readonly id: string;
-  readonly host: string;
-  readonly openConnections = 0;
+  protected readonly objects: MibView;
   readonly #config: ResolvedConfigOf<'pdu'>;
-  readonly #endpoint: SnmpEndpoint;
   readonly #outlets = new Map<number, SettledPower>();
   readonly #plugged = new Map<number, MainsPowered>();
   readonly #pendingOn = new Map<number, NodeJS.Timeout>();
@@ -60,32 +57,12 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
   #upSince = Date.now();
 
   constructor(config: ResolvedConfigOf<'pdu'>, host: string) {
-    this.id = config.id;
-    this.host = host;
+    super(config, host, APC_ENTERPRISE);
     this.#config = config;
     this.#power = config.initialPower;
     for (let outlet = 1; outlet <= config.outletCount; outlet++) this.#outlets.set(outlet, config.initialOutlets[String(outlet)] ?? 'on');
     const system = { description: () => `APC Switched Rack PDU (simulated), ${this.outletCount} outlets`, name: config.id, upSinceMs: () => this.#upSince };
-    this.#endpoint = new SnmpEndpoint({
-      device: this,
-      host,
-      port: config.port,
-      enterprise: APC_ENTERPRISE,
-      community: config.community,
-      ...(config.readOnlyCommunity !== undefined && { readOnlyCommunity: config.readOnlyCommunity }),
-      users: config.users,
-      fault: config.fault,
-      objects: new MibView(systemGroup(system), this.#columns()),
-      answers: () => this.#power === 'on',
-    });
-  }
-
-  get port(): number {
-    return this.#endpoint.port;
-  }
-
-  get commands(): CommandRecord[] {
-    return this.#endpoint.commands;
+    this.objects = new MibView(systemGroup(system), this.#columns());
   }
 
   get power(): SettledPower {
@@ -123,26 +100,18 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
     if (power === this.#power) return;
     this.#power = power;
     if (power === 'on') this.#upSince = Date.now();
-    else this.#endpoint.powerLost();
+    else this.powerLost();
     for (const outlet of this.#plugged.keys()) this.#feed(outlet);
   }
 
-  setFault(fault: Fault | undefined): void {
-    this.#endpoint.setFault(fault);
-  }
-
-  observe(listener: DeviceEventListener | undefined): void {
-    this.#endpoint.observe(listener);
-  }
-
-  start(): Promise<void> {
-    return this.#endpoint.start();
-  }
-
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     for (const timer of this.#pendingOn.values()) clearTimeout(timer);
     this.#pendingOn.clear();
-    await this.#endpoint.stop();
+    await super.stop();
+  }
+
+  protected answers(): boolean {
+    return this.#power === 'on';
   }
 
   #command(outlet: number, value: SnmpValue): SetCheck {
@@ -151,7 +120,7 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
     if (!command || !SIMULATED_COMMANDS.includes(command)) return this.#reject('wrongValue', outlet, command ?? String(value.value));
     return {
       commit: () => {
-        this.#endpoint.record(`outlet ${outlet} ${command}`);
+        this.record(`outlet ${outlet} ${command}`);
         if (command !== 'immediateReboot') return this.#switch(outlet, command === 'immediateOn' ? 'on' : 'off');
         this.#switch(outlet, 'off');
         const timer = setTimeout(() => {
@@ -165,7 +134,7 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
   }
 
   #reject(error: 'wrongType' | 'wrongValue', outlet: number, what: string): SetCheck {
-    this.#endpoint.record(`${error} outlet ${outlet} ${what}`);
+    this.record(`${error} outlet ${outlet} ${what}`);
     return { error };
   }
 

@@ -1,8 +1,8 @@
-/** The `driver:` block of a machine on a switched PDU outlet in the venue file. */
+/** The `driver:` block in the venue file of a machine on a switched PDU outlet, or of the PDU as a whole. */
 import { z } from 'zod';
 import { positiveIntegerField, strictObject } from '../../../config/fields';
 import type { DriverSchema } from '../shared/schema';
-import { checkSnmpAccess, oidField, requiredField, snmpAgentFields, toSnmpAccess } from '../snmp/schema';
+import { checkSnmpAccess, oidField, requiredField, snmpAgentFields, toSnmpAgentSpec } from '../snmp/schema';
 import { APC_OUTLET_OBJECTS, type PduDriverSpec, type PduOutletObjects } from './spec';
 
 /** SNMP's outlet tables are indexed by small integers; the largest PDUs have a few dozen outlets. */
@@ -45,12 +45,9 @@ export const pduSchema: DriverSchema<typeof entry, PduDriverSpec> = {
   entry,
   toSpec: (driver, host) => ({
     type: 'pdu',
-    host,
-    port: driver.port,
+    ...toSnmpAgentSpec(driver, host),
     ...(driver.outlet !== undefined && { outlet: driver.outlet }),
-    access: toSnmpAccess(driver),
     objects: objectsOf(driver),
-    timeouts: { responseMs: driver.timeouts.response },
   }),
 };
 

@@ -66,8 +66,13 @@ export function checkSnmpAccess(driver: AgentEntry, context: z.RefinementCtx, wo
   return problem;
 }
 
+/** Where the agent is, how to authenticate and how long to wait, as every SNMP family's spec holds them. */
+export function toSnmpAgentSpec(driver: AgentEntry, host: string): { host: string; port: number; access: SnmpAccessSpec; timeouts: { responseMs: number } } {
+  return { host, port: driver.port, access: toSnmpAccess(driver), timeouts: { responseMs: driver.timeouts.response } };
+}
+
 /** The checks of checkSnmpAccess make every branch complete; a gap here is a schema bug, not a venue's. */
-export function toSnmpAccess(driver: AgentEntry): SnmpAccessSpec {
+function toSnmpAccess(driver: AgentEntry): SnmpAccessSpec {
   if (driver.version !== '3') return { version: driver.version, community: requiredField(driver.community, 'community') };
   const { authProtocol, authKey, privProtocol, privKey } = driver;
   return {
@@ -94,12 +99,5 @@ const entry = strictObject({
 
 export const snmpSchema: DriverSchema<typeof entry, SnmpDriverSpec> = {
   entry,
-  toSpec: (driver, host) => ({
-    type: 'snmp',
-    host,
-    port: driver.port,
-    access: toSnmpAccess(driver),
-    oid: driver.oid,
-    timeouts: { responseMs: driver.timeouts.response },
-  }),
+  toSpec: (driver, host) => ({ type: 'snmp', ...toSnmpAgentSpec(driver, host), oid: driver.oid }),
 };
