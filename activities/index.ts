@@ -5,8 +5,7 @@ import type { AspectValue } from '../domain/aspects';
 import { SECRET_MISSING } from '../domain/device-failures';
 import { COMPONENT_STATES, DEVICE_COMPONENTS, type Telemetry } from '../domain/telemetry';
 import type { MachineTarget, Power } from '../domain/types';
-import { driverFor, type PowerReading } from './drivers';
-import { cycleOutlet } from './drivers/pdu/client';
+import { cycleOutlet, driverFor, type PowerReading } from './drivers';
 import type { SecretResolver } from './drivers/shared/spec';
 import { DeviceCallContext, DeviceConfigError, DeviceError, DeviceTimeoutError } from './errors';
 
@@ -60,13 +59,11 @@ export function createActivities(deps: ActivityDeps) {
       return measured(target, 'command', () => setAspect(callFor(target), aspect, value));
     },
     /**
-     * Switches the PDU outlet that feeds a machine off, waits `offMs`, and on again. `target` is the
-     * machine fed (its id and name, for messages) with the PDU's address and driver, outlet included.
+     * Switches the PDU outlet that feeds a machine off, leaves it off for `offMs`, and on again.
+     * `target` is the machine fed (its id and name) with the PDU's address and driver, an outlet
+     * included; set the activity's start-to-close timeout with powerCycleTimeoutMs (domain/deadline.ts).
      */
     async powerCycleOutlet(target: MachineTarget, offMs: number): Promise<{ detail: string }> {
-      if (target.driver.type !== 'pdu' || target.driver.outlet === undefined) {
-        throw unsupported(target, 'power cycle', 'a power cycle needs a pdu driver with an outlet');
-      }
       return measured(target, 'command', () => cycleOutlet(callFor(target), offMs));
     },
     /** Lamp hours, error status and identity; also recorded as gauges per machine for alert rules. */

@@ -1,5 +1,5 @@
 /** Activity timeouts and attempts of device calls, built on each driver's own deadline (activities/drivers/specs.ts). */
-import { pduCycleDeadlineMs, type PduDriverSpec } from '../activities/drivers/pdu/spec';
+import { pduCycleDeadlineMs, type PduOutletSpec } from '../activities/drivers/pdu/spec';
 import { deviceCallDeadlineMs, telemetryDeadlineMs, type DriverSpec } from '../activities/drivers/specs';
 
 /**
@@ -25,13 +25,13 @@ export function deviceCallTimeoutMs(driver: DriverSpec, aspectReads: readonly st
   return deviceCallDeadlineMs(driver, aspectReads) + ACTIVITY_TIMEOUT_MARGIN_MS;
 }
 
-export function localProbeTimeoutMs(driver: DriverSpec, aspectReads: readonly string[] = []): number {
-  return Math.min(deviceCallTimeoutMs(driver, aspectReads), LOCAL_PROBE_LIMIT_MS + LOCAL_PROBE_MARGIN_MS);
+/** Start-to-close timeout of one attempt of the powerCycleOutlet activity: off, `offMs` with the outlet off, on, each confirmed. */
+export function powerCycleTimeoutMs(driver: PduOutletSpec, offMs: number): number {
+  return pduCycleDeadlineMs(driver, offMs) + ACTIVITY_TIMEOUT_MARGIN_MS;
 }
 
-/** Start-to-close timeout of a power cycle of a PDU outlet that stays off `offMs`. */
-export function powerCycleTimeoutMs(driver: PduDriverSpec, offMs: number): number {
-  return pduCycleDeadlineMs(driver, offMs) + ACTIVITY_TIMEOUT_MARGIN_MS;
+export function localProbeTimeoutMs(driver: DriverSpec, aspectReads: readonly string[] = []): number {
+  return Math.min(deviceCallTimeoutMs(driver, aspectReads), LOCAL_PROBE_LIMIT_MS + LOCAL_PROBE_MARGIN_MS);
 }
 
 /** Start-to-close timeout of a telemetry read; only families that read telemetry are asked. */

@@ -3,7 +3,7 @@
  * what needs it (kept on until they are off), and what each of them last reported. Pure and
  * workflow-safe; the workflow (workflows/machine/neighbours.ts) carries the reports between machines.
  */
-import type { PduDriverSpec } from '../activities/drivers/pdu/spec';
+import type { PduOutletSpec } from '../activities/drivers/pdu/spec';
 import { formatDuration } from './duration';
 import type { ObservedPower, Power } from './types';
 
@@ -43,7 +43,7 @@ export interface PoweredBy {
   pdu: string;
   outlet: number;
   /** The PDU's driver with this outlet: what a power cycle switches. */
-  driver: PduDriverSpec & { outlet: number };
+  driver: PduOutletSpec;
   /** Absent when the machine is never power-cycled. */
   cycle?: PowerCyclePolicy;
 }

@@ -40,7 +40,7 @@ function macOf(host: string): string {
 }
 
 /** Credentials of the simulated devices, by the secret names the venue file refers to; the worker processes get them. */
-export const BENCH_SECRETS = { BENCH_PDU_COMMUNITY: 'bench-pdu-community' } as const;
+export const BENCH_SECRETS = { BENCH_PDU_COMMUNITY: 'bench-pdu-community', BENCH_SWITCH_COMMUNITY: 'bench-switch-community' } as const;
 
 export interface VenueFileOptions {
   name: string;
@@ -165,6 +165,11 @@ const SIMULATED_KINDS: Record<DeviceKind, {
     device: (common, device) => ({ ...common, kind: 'pdu', initialPower: 'on', community: BENCH_SECRETS.BENCH_PDU_COMMUNITY, initialOutlets: { 1: device.initialPower } }),
     driver: (device, timeouts) => ({ type: 'pdu', port: device.port, outlet: 1, community: { secret: 'BENCH_PDU_COMMUNITY' }, timeouts: { response: timeouts.response } }),
   },
+  switch: {
+    // Watched, never switched: always on, whatever the benchmark's device says.
+    device: (common) => ({ ...common, kind: 'switch', initialPower: 'on', community: BENCH_SECRETS.BENCH_SWITCH_COMMUNITY }),
+    driver: (device, timeouts) => ({ type: 'snmp', port: device.port, community: { secret: 'BENCH_SWITCH_COMMUNITY' }, timeouts: { response: timeouts.response } }),
+  },
   wol: {
     device: (common, device) => ({
       ...common,
@@ -189,8 +194,9 @@ const SIMULATED_KINDS: Record<DeviceKind, {
 };
 
 /**
- * The kinds a benchmark's machine mix cycles through. PDU outlets are not among them: the soak
- * and scale numbers in BENCHMARKS.md were measured without, and a PDU's place in a venue (the
- * outlets feeding other machines) comes with the dependency work of issue 15.
+ * The kinds a benchmark's machine mix cycles through. PDU outlets and switches are not among them:
+ * the soak and scale numbers in BENCHMARKS.md were measured without, and their place in a venue
+ * (the outlets feeding other machines, the switch they hang on) comes with the dependency work of issue 15.
  */
-export const DEVICE_KINDS = (Object.keys(SIMULATED_KINDS) as DeviceKind[]).filter((kind) => kind !== 'pdu');
+const INFRASTRUCTURE_KINDS: readonly DeviceKind[] = ['pdu', 'switch'];
+export const DEVICE_KINDS = (Object.keys(SIMULATED_KINDS) as DeviceKind[]).filter((kind) => !INFRASTRUCTURE_KINDS.includes(kind));

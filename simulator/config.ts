@@ -9,24 +9,34 @@ const tcpPort = z.int().min(0).max(65535);
 /** An IP address, so a device's TCP and UDP listeners bind the same interface without a DNS lookup. */
 const ipAddress = z.string().refine((host) => isIP(host) !== 0, 'must be an IP address');
 
+/**
+ * `clearedBy: power-cycle`: the fault lasts until the device loses its power (its PDU outlet or its
+ * own mains switched off), as a firmware lock-up does; it comes back without it.
+ */
+const clearable = { clearedBy: z.literal('power-cycle').optional() };
+
 export const faultSchema = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('hang') }),
-  z.strictObject({ mode: z.literal('refuse') }),
-  z.strictObject({ mode: z.literal('reset-mid-reply') }),
-  z.strictObject({ mode: z.literal('garbage') }),
-  z.strictObject({ mode: z.literal('slow'), delayMs: durationMs }),
-  z.strictObject({ mode: z.literal('endless') }),
-  z.strictObject({ mode: z.literal('flapping'), periodMs: z.int().min(1) }),
+  z.strictObject({ mode: z.literal('hang'), ...clearable }),
+  z.strictObject({ mode: z.literal('refuse'), ...clearable }),
+  z.strictObject({ mode: z.literal('reset-mid-reply'), ...clearable }),
+  z.strictObject({ mode: z.literal('garbage'), ...clearable }),
+  z.strictObject({ mode: z.literal('slow'), delayMs: durationMs, ...clearable }),
+  z.strictObject({ mode: z.literal('endless'), ...clearable }),
+  z.strictObject({ mode: z.literal('flapping'), periodMs: z.int().min(1), ...clearable }),
   z.strictObject({
     mode: z.literal('auth-lockout'),
     afterFailures: z.int().min(1),
     /** How long the lock lasts; 60 s when absent. */
     lockMs: durationMs.optional(),
+    ...clearable,
   }),
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 
-export type DeviceKind = 'pjlink' | 'http' | 'tcp' | 'wol' | 'pdu';
+export type DeviceKind = 'pjlink' | 'http' | 'tcp' | 'wol' | 'pdu' | 'switch';
+
+/** The kinds that answer SNMP on a UDP port. */
+const SNMP_KINDS: readonly DeviceKind[] = ['pdu', 'switch'];
 
 const commonFields = {
   id: z.string().regex(/^\S+$/, 'must be non-empty and contain no whitespace'),
@@ -156,8 +166,23 @@ const pduSchema = z.strictObject({
   rebootDelayMs: durationMs.default(5_000),
 });
 
+/** A network switch (or anything else watched over SNMP) answering MIB-II's system group; a PDU outlet may feed it. */
+const switchSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('switch'),
+  /** Its own power; off, or without mains, it answers nothing. */
+  initialPower: z.enum(['on', 'off']).default('on'),
+  /** v1 and v2c; the switch has no writable objects, so any SET is notWritable. */
+  community: z.string().min(1).default('public'),
+  users: z.array(snmpUserSchema).default([]),
+  /** sysDescr. */
+  description: z.string().regex(/^[\x20-\x7e]*$/, 'must be printable ASCII').max(255).default('Simulated 24-port Gigabit Ethernet switch'),
+  /** How long it takes to answer again once its mains return; sysUpTime counts from then. */
+  bootMs: durationMs.default(0),
+});
+
 export const deviceConfigSchema = z
-  .discriminatedUnion('kind', [pjlinkSchema, httpPlayerSchema, tcpLineSchema, wolPcSchema, pduSchema])
+  .discriminatedUnion('kind', [pjlinkSchema, httpPlayerSchema, tcpLineSchema, wolPcSchema, pduSchema, switchSchema])
   .superRefine((device, ctx) => {
     const problem = unsupportedFaultReason(device);
     if (problem) ctx.addIssue({ code: 'custom', path: ['fault', 'mode'], message: problem });
@@ -190,7 +215,7 @@ export const simulatorConfigSchema = z
     config.devices.forEach((device, index) => {
       const host = device.host ?? config.host;
       claim(index, 'id', device.id, 'id');
-      if (device.port !== 0) claim(index, 'port', device.port, `${device.kind === 'pdu' ? 'udp' : 'tcp'}:${host}`);
+      if (device.port !== 0) claim(index, 'port', device.port, `${SNMP_KINDS.includes(device.kind) ? 'udp' : 'tcp'}:${host}`);
       if (device.kind === 'wol' && device.wolPort !== 0) claim(index, 'wolPort', device.wolPort, `udp:${host}`);
     });
     checkOutletWiring(config.devices, ctx);
@@ -225,12 +250,12 @@ export type ResolvedDeviceConfig = z.output<typeof deviceConfigSchema>;
 export type ResolvedConfigOf<K extends DeviceKind> = Extract<ResolvedDeviceConfig, { kind: K }>;
 
 /** Over UDP there is no connection to reset or stream on, and no login to lock. */
-const PDU_FAULTS: readonly Fault['mode'][] = ['hang', 'refuse', 'flapping', 'slow', 'garbage'];
+const SNMP_FAULTS: readonly Fault['mode'][] = ['hang', 'refuse', 'flapping', 'slow', 'garbage'];
 
 /** Why a device of this configuration cannot carry its fault, or undefined when it can. */
 export function unsupportedFaultReason(device: { kind: DeviceKind; fault?: Fault; password?: string }): string | undefined {
-  if (device.kind === 'pdu' && device.fault && !PDU_FAULTS.includes(device.fault.mode)) {
-    return `a pdu (SNMP over UDP) takes the faults ${PDU_FAULTS.join(', ')}, not ${device.fault.mode}`;
+  if (SNMP_KINDS.includes(device.kind) && device.fault && !SNMP_FAULTS.includes(device.fault.mode)) {
+    return `a ${device.kind} (SNMP over UDP) takes the faults ${SNMP_FAULTS.join(', ')}, not ${device.fault.mode}`;
   }
   if (device.fault?.mode !== 'auth-lockout') return undefined;
   if (device.kind !== 'pjlink') return `auth-lockout applies to pjlink devices only, not ${device.kind}`;

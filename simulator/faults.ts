@@ -42,6 +42,11 @@ export class FaultSwitch {
     this.onReachabilityChange();
   }
 
+  /** The device lost its power: a fault that a power cycle clears (`clearedBy: power-cycle`) is gone. */
+  powerLost(): void {
+    if (this.#fault?.clearedBy === 'power-cycle') this.set(undefined);
+  }
+
   stop(): void {
     this.#stopFlapping();
   }

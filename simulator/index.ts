@@ -2,9 +2,10 @@ import { parseSimulatorConfig, type DeviceKind, type ResolvedConfigOf, type Reso
 import { HttpPlayerDevice, type SimulatedPlayer } from './devices/http';
 import { PduDevice, type SimulatedPdu } from './devices/pdu';
 import { PjlinkDevice, type SimulatedProjector } from './devices/pjlink';
+import { SwitchDevice } from './devices/switch';
 import { TcpLineDevice, type SimulatedAmplifier } from './devices/tcp';
 import { WolPcDevice } from './devices/wol';
-import { SimulatedDeviceBase, type DeviceEventListener, type RunnableDevice, type SimulatedDevice } from './simulated-device';
+import { isMainsPowered, type DeviceEventListener, type RunnableDevice, type SimulatedDevice } from './simulated-device';
 
 export type { DeviceConfig, DeviceKind, Fault, SimulatorConfig } from './config';
 export { loadSimulatorConfig, SimulatorConfigError, simulatorConfigSchema } from './config';
@@ -23,6 +24,7 @@ export interface SimulatedDeviceOfKind {
   tcp: SimulatedAmplifier;
   wol: SimulatedDevice;
   pdu: SimulatedPdu;
+  switch: SimulatedDevice;
 }
 
 export interface Simulator {
@@ -91,6 +93,7 @@ const deviceClasses: { [K in DeviceKind]: DeviceClass<ResolvedConfigOf<K>> } = {
   tcp: TcpLineDevice,
   wol: WolPcDevice,
   pdu: PduDevice,
+  switch: SwitchDevice,
 };
 
 function createDevice(config: ResolvedDeviceConfig, host: string): RunnableDevice {
@@ -105,7 +108,7 @@ function plugIntoOutlets(devices: RunnableDevice[]): void {
     if (!(pdu instanceof PduDevice)) continue;
     for (const [outlet, id] of Object.entries(pdu.wiring)) {
       const device = byId.get(id);
-      if (device instanceof SimulatedDeviceBase) pdu.plug(Number(outlet), device);
+      if (device && isMainsPowered(device)) pdu.plug(Number(outlet), device);
     }
   }
 }

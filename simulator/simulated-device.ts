@@ -55,6 +55,10 @@ export interface MainsPowered {
   setMains(on: boolean, record?: boolean): void;
 }
 
+export function isMainsPowered(device: RunnableDevice): device is RunnableDevice & MainsPowered {
+  return 'setMains' in device;
+}
+
 export class InvalidFaultError extends Error {
   override readonly name = 'InvalidFaultError';
 }
@@ -125,6 +129,7 @@ export abstract class SimulatedDeviceBase implements RunnableDevice, MainsPowere
     if (on === this.#mains) return;
     this.#mains = on;
     if (record) this.record(on ? 'MAINS ON' : 'MAINS OFF');
+    if (!on) this.faults.powerLost();
     this.powerCycle.jumpTo('off');
     if (on && this.powersUpOn()) this.powerCycle.switchTo('on');
     this.updateListener();

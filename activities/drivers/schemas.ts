@@ -4,6 +4,7 @@ import { httpSchema } from './http/schema';
 import { pduSchema } from './pdu/schema';
 import { pjlinkSchema } from './pjlink/schema';
 import type { DriverSchema } from './shared/schema';
+import { snmpSchema } from './snmp/schema';
 import type { DriverSpec, DriverSpecOf, DriverType } from './specs';
 import { tcpSchema } from './tcp/schema';
 import { wolSchema } from './wol/schema';
@@ -14,6 +15,7 @@ const schemas = {
   tcp: tcpSchema,
   wol: wolSchema,
   pdu: pduSchema,
+  snmp: snmpSchema,
 } satisfies { [T in DriverType]: DriverSchema<z.ZodType<{ type: T }>, DriverSpecOf<T>> };
 
 type Entry = (typeof schemas)[DriverType]['entry'];

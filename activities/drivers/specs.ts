@@ -9,10 +9,11 @@ import { httpFamily, type HttpDriverSpec } from './http/spec';
 import { pduFamily, type PduDriverSpec } from './pdu/spec';
 import { pjlinkFamily, type PjlinkDriverSpec } from './pjlink/spec';
 import type { DriverFamilySpec, SecretRef } from './shared/spec';
+import { snmpFamily, type SnmpDriverSpec } from './snmp/spec';
 import { tcpFamily, type TcpLineDriverSpec } from './tcp/spec';
 import { wolFamily, type WolDriverSpec } from './wol/spec';
 
-export type DriverSpec = PjlinkDriverSpec | HttpDriverSpec | TcpLineDriverSpec | WolDriverSpec | PduDriverSpec;
+export type DriverSpec = PjlinkDriverSpec | HttpDriverSpec | TcpLineDriverSpec | WolDriverSpec | PduDriverSpec | SnmpDriverSpec;
 export type DriverType = DriverSpec['type'];
 export type DriverSpecOf<T extends DriverType> = Extract<DriverSpec, { type: T }>;
 
@@ -22,6 +23,7 @@ const families = {
   tcp: tcpFamily,
   wol: wolFamily,
   pdu: pduFamily,
+  snmp: snmpFamily,
 } satisfies { [T in DriverType]: DriverFamilySpec<DriverSpecOf<T>> };
 
 export const DRIVER_TYPES = Object.keys(families) as DriverType[];

@@ -18,6 +18,8 @@ export interface SnmpSessionOptions {
   host: string;
   port: number;
   access: SnmpAccess;
+  /** How error messages name the device, e.g. `the PDU`. */
+  agent: string;
   /** Names the machine, address and elapsed time in every error. */
   context: DeviceCallContext;
   /** The caller's cancellation (the activity's signal). */
@@ -101,11 +103,11 @@ export class SnmpSession {
   }
 
   #failure(step: string, request: SnmpRequest, error: Error, budgetMs: number): DeviceError {
-    const { context, access } = this.#options;
+    const { context, access, agent } = this.#options;
     // A send that failed (no route, a name that does not resolve) carries the socket's code.
     if (errorCode(error) !== undefined) return context.error(DeviceUnreachableError, step, describeSocketError(error), error);
     if (error.name === 'RequestTimedOutError') return context.error(DeviceTimeoutError, step, this.#noAnswer(budgetMs), error);
-    const { kind, problem } = snmpFailure(error, request, access.version);
+    const { kind, problem } = snmpFailure(error, request, { agent, version: access.version });
     return context.error(kind, step, problem, error);
   }
 

@@ -17,14 +17,11 @@
  * SNMP has no connections, so `openConnections` stays 0 and the event log shows commands only:
  * `outlet 3 immediateOff` and the plugged device's `MAINS OFF` after it.
  */
-import { createHash } from 'node:crypto';
-import type { Fault, ResolvedConfigOf } from '../config';
-import { faultSchema, unsupportedFaultReason } from '../config';
-import { FaultSwitch, garbageBytes } from '../faults';
+import type { ResolvedConfigOf } from '../config';
 import type { SettledPower } from '../power';
-import { InvalidFaultError, InvalidSettingError, type CommandRecord, type DeviceEventListener, type MainsPowered, type RunnableDevice, type SimulatedDevice } from '../simulated-device';
-import { SnmpAgent } from '../snmp/agent';
-import { MibView, parseOid, type ManagedColumn, type ManagedScalar, type SetCheck } from '../snmp/mib';
+import { InvalidSettingError, type MainsPowered, type SimulatedDevice } from '../simulated-device';
+import { SnmpDevice, systemGroup } from '../snmp-device';
+import { MibView, parseOid, type ManagedColumn, type SetCheck } from '../snmp/mib';
 import type { SnmpValue } from '../snmp/pdu';
 
 const OUTLET_CONTROL = parseOid('1.3.6.1.4.1.318.1.1.12.3.3.1.1');
@@ -32,13 +29,12 @@ const OUTLET_STATUS = parseOid('1.3.6.1.4.1.318.1.1.12.3.5.1.1');
 const INDEX_COLUMN = 1;
 const COMMAND_COLUMN = 4;
 const STATE_COLUMN = 4;
-const SYSTEM = parseOid('1.3.6.1.2.1.1');
 
 const COMMANDS = { 1: 'immediateOn', 2: 'immediateOff', 3: 'immediateReboot', 4: 'delayedOn', 5: 'delayedOff', 6: 'delayedReboot', 7: 'cancelPendingCommand' } as const;
 type Command = (typeof COMMANDS)[keyof typeof COMMANDS];
 const SIMULATED_COMMANDS: readonly Command[] = ['immediateOn', 'immediateOff', 'immediateReboot'];
-/** The APC enterprise number, 318, in an RFC 3411 engine ID of the "octets" format (5). */
-const ENGINE_ID_PREFIX = Buffer.from('8000013e05', 'hex');
+/** American Power Conversion's IANA enterprise number. */
+const APC_ENTERPRISE = 318;
 
 /** What a test or the demo can read and change on a PDU besides its own power. */
 export interface SimulatedPdu extends SimulatedDevice {
@@ -50,44 +46,23 @@ export interface SimulatedPdu extends SimulatedDevice {
   setOutlet(outlet: number, state: SettledPower): void;
 }
 
-export class PduDevice implements SimulatedPdu, RunnableDevice {
+export class PduDevice extends SnmpDevice implements SimulatedPdu {
   readonly kind = 'pdu';
-  readonly id: string;
-  readonly host: string;
-  readonly commands: CommandRecord[] = [];
-  readonly openConnections = 0;
+  protected readonly objects: MibView;
   readonly #config: ResolvedConfigOf<'pdu'>;
-  readonly #agent: SnmpAgent;
-  readonly #faults: FaultSwitch;
   readonly #outlets = new Map<number, SettledPower>();
   readonly #plugged = new Map<number, MainsPowered>();
   readonly #pendingOn = new Map<number, NodeJS.Timeout>();
-  readonly #lateReplies = new Set<NodeJS.Timeout>();
-  readonly #startedAt = Date.now();
   #power: SettledPower;
-  #observer: DeviceEventListener | undefined;
+  #upSince = Date.now();
 
   constructor(config: ResolvedConfigOf<'pdu'>, host: string) {
-    this.id = config.id;
-    this.host = host;
+    super(config, host, APC_ENTERPRISE);
     this.#config = config;
     this.#power = config.initialPower;
-    this.#faults = new FaultSwitch(config.fault, () => {});
     for (let outlet = 1; outlet <= config.outletCount; outlet++) this.#outlets.set(outlet, config.initialOutlets[String(outlet)] ?? 'on');
-    this.#agent = new SnmpAgent({
-      host,
-      port: config.port,
-      engineId: Buffer.concat([ENGINE_ID_PREFIX, createHash('sha256').update(config.id).digest().subarray(0, 8)]),
-      community: config.community,
-      ...(config.readOnlyCommunity !== undefined && { readOnlyCommunity: config.readOnlyCommunity }),
-      users: config.users,
-      objects: new MibView(this.#scalars(), this.#columns()),
-      respond: (answer, send) => this.#respond(answer, send),
-    });
-  }
-
-  get port(): number {
-    return this.#agent.port;
+    const system = { description: () => `APC Switched Rack PDU (simulated), ${this.outletCount} outlets`, name: config.id, upSinceMs: () => this.#upSince };
+    this.objects = new MibView(systemGroup(system), this.#columns());
   }
 
   get power(): SettledPower {
@@ -120,49 +95,23 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
     device.setMains(this.#feeds(outlet), false);
   }
 
+  /** The PDU's own mains: off, it answers nothing, every outlet is dead, and a fault a power cycle clears is gone. */
   setPower(power: SettledPower): void {
+    if (power === this.#power) return;
     this.#power = power;
+    if (power === 'on') this.#upSince = Date.now();
+    else this.powerLost();
     for (const outlet of this.#plugged.keys()) this.#feed(outlet);
   }
 
-  setFault(fault: Fault | undefined): void {
-    const parsed = fault === undefined ? undefined : faultSchema.safeParse(fault);
-    if (parsed && !parsed.success) throw new InvalidFaultError(`invalid fault for ${this.id}: ${parsed.error.message}`);
-    const reason = unsupportedFaultReason({ kind: this.kind, fault: parsed?.data });
-    if (reason) throw new InvalidFaultError(`${this.id}: ${reason}`);
-    this.#faults.set(parsed?.data);
-  }
-
-  observe(listener: DeviceEventListener | undefined): void {
-    this.#observer = listener;
-  }
-
-  start(): Promise<void> {
-    return this.#agent.start();
-  }
-
-  async stop(): Promise<void> {
-    this.#faults.stop();
-    for (const timer of [...this.#pendingOn.values(), ...this.#lateReplies]) clearTimeout(timer);
+  override async stop(): Promise<void> {
+    for (const timer of this.#pendingOn.values()) clearTimeout(timer);
     this.#pendingOn.clear();
-    this.#lateReplies.clear();
-    await this.#agent.stop();
+    await super.stop();
   }
 
-  /** Faults decide whether the agent reads a request at all: `hang` and `garbage` leave its SET unexecuted. */
-  #respond(answer: () => Buffer | undefined, send: (bytes: Buffer) => void): void {
-    const fault = this.#faults.current;
-    if (this.#power === 'off' || this.#faults.refusing || fault?.mode === 'hang') return;
-    if (fault?.mode === 'garbage') return send(garbageBytes());
-    const reply = answer();
-    if (!reply) return;
-    if (fault?.mode !== 'slow') return send(reply);
-    const timer = setTimeout(() => {
-      this.#lateReplies.delete(timer);
-      send(reply);
-    }, fault.delayMs);
-    timer.unref();
-    this.#lateReplies.add(timer);
+  protected answers(): boolean {
+    return this.#power === 'on';
   }
 
   #command(outlet: number, value: SnmpValue): SetCheck {
@@ -171,7 +120,7 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
     if (!command || !SIMULATED_COMMANDS.includes(command)) return this.#reject('wrongValue', outlet, command ?? String(value.value));
     return {
       commit: () => {
-        this.#record(`outlet ${outlet} ${command}`);
+        this.record(`outlet ${outlet} ${command}`);
         if (command !== 'immediateReboot') return this.#switch(outlet, command === 'immediateOn' ? 'on' : 'off');
         this.#switch(outlet, 'off');
         const timer = setTimeout(() => {
@@ -185,7 +134,7 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
   }
 
   #reject(error: 'wrongType' | 'wrongValue', outlet: number, what: string): SetCheck {
-    this.#record(`${error} outlet ${outlet} ${what}`);
+    this.record(`${error} outlet ${outlet} ${what}`);
     return { error };
   }
 
@@ -202,21 +151,6 @@ export class PduDevice implements SimulatedPdu, RunnableDevice {
 
   #feed(outlet: number): void {
     this.#plugged.get(outlet)?.setMains(this.#feeds(outlet));
-  }
-
-  #record(command: string): void {
-    const at = Date.now();
-    this.commands.push({ at, command });
-    this.#observer?.({ at, device: this.id, type: 'command', command });
-  }
-
-  #scalars(): ManagedScalar[] {
-    const text = (value: string): SnmpValue => ({ type: 'octets', value: Buffer.from(value) });
-    return [
-      { oid: [...SYSTEM, 1], read: () => text(`APC Switched Rack PDU (simulated), ${this.outletCount} outlets`) },
-      { oid: [...SYSTEM, 3], read: () => ({ type: 'timeTicks', value: Math.floor((Date.now() - this.#startedAt) / 10) }) },
-      { oid: [...SYSTEM, 5], read: () => text(this.id) },
-    ];
   }
 
   #columns(): ManagedColumn[] {

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cycleOutlet, pduDriver as pdu } from '../../activities/drivers/pdu/client';
-import { APC_OUTLET_OBJECTS, pduCycleDeadlineMs, type PduDriverSpec, type SnmpUserAccess } from '../../activities/drivers/pdu/spec';
-import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
+import { APC_OUTLET_OBJECTS, pduCycleDeadlineMs, type PduDriverSpec } from '../../activities/drivers/pdu/spec';
+import type { SnmpUserAccess } from '../../activities/drivers/snmp/spec';
+import { driverSchema, toDriverSpec } from '../../activities/drivers/schemas';
+import { deviceCallDeadlineMs, isProbeOnly } from '../../activities/drivers/specs';
 import { DeviceAuthError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { callFor, rejectionOf, secretsFrom, target, useSimulator } from './support';
 
@@ -40,19 +42,24 @@ const V3_ADMIN: SnmpUserAccess = {
 
 const device = () => simulator.device('pdu-1', 'pdu');
 
-function outlet(number: number, overrides: Partial<PduDriverSpec> = {}) {
-  const driver: PduDriverSpec = {
+function pduSpec(overrides: Partial<PduDriverSpec> = {}): PduDriverSpec {
+  return {
     type: 'pdu',
     host: '127.0.0.1',
     port: device().port,
-    outlet: number,
     access: { version: '2c', community: { secret: 'PDU_COMMUNITY' } },
     objects: APC_OUTLET_OBJECTS,
     timeouts: { responseMs: RESPONSE_MS },
     ...overrides,
   };
-  return target(`amp-${number}`, driver);
 }
+
+function outlet(number: number, overrides: Partial<PduDriverSpec> = {}) {
+  return target(`amp-${number}`, pduSpec({ outlet: number, ...overrides }));
+}
+
+/** The PDU itself: a pdu machine without an outlet. */
+const wholePdu = (overrides: Partial<PduDriverSpec> = {}) => target('pdu-1', pduSpec(overrides));
 
 const call = (machine: ReturnType<typeof outlet>, signal?: AbortSignal) => callFor(machine, { secrets, ...(signal && { signal }) });
 const commands = () => device().commands.map((entry) => entry.command);
@@ -210,5 +217,48 @@ describe('pdu driver (APC PowerNet over SNMP)', () => {
 
   it('then its deadline is one command and one confirming read', () => {
     expect(deviceCallDeadlineMs(outlet(3).driver)).toBe(2 * RESPONSE_MS);
+  });
+
+  describe('the PDU as a whole (no outlet): watched, never switched', () => {
+    it('when the PDU answers, then probe reads on, with how long it has been up from sysUpTime.0', async () => {
+      await expect(pdu.probe(call(wholePdu()))).resolves.toEqual({ power: 'on', detail: expect.stringMatching(/^up \d+ (s|min \d+ s) \(sysUpTime\.0\)$/) });
+      await expect(pdu.probe(call(wholePdu({ access: V3_ADMIN })))).resolves.toMatchObject({ power: 'on' });
+    });
+
+    it('when the PDU has lost its own mains, then DeviceTimeoutError at the read', async () => {
+      device().setPower('off');
+      const error = await rejectionOf(pdu.probe(call(wholePdu())));
+      expect(error).toBeInstanceOf(DeviceTimeoutError);
+      expect((error as DeviceTimeoutError).step).toBe('read object');
+    });
+
+    it('when it is told to switch or power-cycle, then DeviceConfigError saying it is probe only, and nothing reaches the PDU', async () => {
+      const error = await rejectionOf(pdu.setPower(call(wholePdu()), 'off'));
+      expect(error).toBeInstanceOf(DeviceConfigError);
+      expect(error.message).toMatch(
+        /^pdu-1 "Test pdu-1" at 127\.0\.0\.1:\d+: the machine is probe only: a pdu machine without an outlet is the PDU as a whole, watched, never switched \(give it an outlet to switch one\); it takes no power commands at step "set power"/,
+      );
+      expect(await rejectionOf(cycleOutlet(call(wholePdu()), 50))).toBeInstanceOf(DeviceConfigError);
+      expect(commands()).toEqual([]);
+    });
+
+    it('then it is probe only and its deadline is the one read', () => {
+      expect(isProbeOnly(wholePdu().driver)).toBe(true);
+      expect(isProbeOnly(outlet(3).driver)).toBe(false);
+      expect(deviceCallDeadlineMs(wholePdu().driver)).toBe(RESPONSE_MS);
+    });
+
+    it('when the driver block has no outlet, then the spec has none; with one, it keeps it', () => {
+      const block = { type: 'pdu', community: { secret: 'PDU_COMMUNITY' } };
+      expect(toDriverSpec(driverSchema.parse(block), '10.20.6.60')).not.toHaveProperty('outlet');
+      expect(toDriverSpec(driverSchema.parse({ ...block, outlet: 4 }), '10.20.6.60')).toMatchObject({ outlet: 4 });
+    });
+  });
+
+  it('when a power cycle is asked to leave the outlet off for a negative time, then DeviceConfigError and nothing is switched', async () => {
+    const error = await rejectionOf(cycleOutlet(call(outlet(3)), -1));
+    expect(error).toBeInstanceOf(DeviceConfigError);
+    expect((error as DeviceConfigError).problem).toBe('offMs must be a whole number of milliseconds from 0, not -1');
+    expect(commands()).toEqual([]);
   });
 });

@@ -106,7 +106,7 @@ async function settledSocketCounts(expected: SocketCounts, devices: Device[]): P
 }
 
 /**
- * Starts the simulator for the file and, around every test, resets each device (off, no fault; a PDU on)
+ * Starts the simulator for the file and, around every test, resets each device (off, no fault; a PDU or a switch on)
  * and checks that the test left no socket open on either side.
  */
 export function useSimulator(config: SimulatorConfig): Pick<Simulator, 'device'> {
@@ -126,8 +126,8 @@ export function useSimulator(config: SimulatorConfig): Pick<Simulator, 'device'>
   beforeEach(() => {
     for (const device of running().devices) {
       device.setFault(undefined);
-      // A PDU's power is its own mains: off, it would answer nothing.
-      device.setPower(device.kind === 'pdu' ? 'on' : 'off');
+      // A PDU's and a switch's power is their own mains: off, they would answer nothing.
+      device.setPower(device.kind === 'pdu' || device.kind === 'switch' ? 'on' : 'off');
     }
     before = socketCounts();
   });

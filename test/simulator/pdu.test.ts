@@ -3,54 +3,18 @@
  * (`snmpget`, `snmpset`, package `snmp`), so a misreading of SNMP shared by our agent and the
  * driver's library would show here; and what its outlets do to the devices plugged into them.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatorConfigError, startSimulator, type DeviceConfig, type DeviceEvent } from '../../simulator/index';
 import { Peer, cleanUp, connectOutcome, eventually, startDevices } from './helpers';
+import { NO_ANSWER_WITHIN_S, tool, v2c, v3 } from './snmp-tools';
 
 const HOST = '127.0.0.1';
 const OUTLET_STATE = '.1.3.6.1.4.1.318.1.1.12.3.5.1.1.4';
 const OUTLET_COMMAND = '.1.3.6.1.4.1.318.1.1.12.3.3.1.1.4';
 const IMMEDIATE = { on: '1', off: '2', reboot: '3' };
 const ADMIN = { name: 'admin', authProtocol: 'sha', authKey: 'admin-auth-key', privProtocol: 'aes', privKey: 'admin-priv-key' } as const;
-/** Answers come in milliseconds; this is room for a busy machine. */
-const ANSWER_WITHIN_S = '3';
-/** Long enough to show a request is never answered, not a deadline the agent must meet. */
-const NO_ANSWER_WITHIN_S = '0.5';
-
-/** The tools read no MIB files and no user's snmp.conf, and keep their state out of /var/lib. */
-const toolHome = mkdtempSync(path.join(tmpdir(), 'showctl-snmp-tools-'));
-const toolEnv = { ...process.env, MIBS: '', SNMPCONFPATH: toolHome, SNMP_PERSISTENT_DIR: toolHome };
 
 afterEach(cleanUp);
-afterAll(() => rmSync(toolHome, { recursive: true, force: true }));
-
-interface ToolResult {
-  code: number;
-  /** Values only (`-Oqv`), one a line. */
-  stdout: string;
-  stderr: string;
-}
-
-/** One run of snmpget or snmpset; a missing binary fails the test with how to install it. */
-function tool(name: 'snmpget' | 'snmpset', args: string[], timeoutS = ANSWER_WITHIN_S): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    execFile(name, ['-Oqv', '-t', timeoutS, '-r', '0', ...args], { env: toolEnv, timeout: 30_000 }, (error, stdout, stderr) => {
-      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
-        return reject(new Error(`${name} not found: these tests need Debian's "snmp" package (sudo apt-get install snmp; .ci/run installs it)`));
-      }
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
-}
-
-const v2c = (community: string, port: number) => ['-v2c', '-c', community, `${HOST}:${port}`];
-const v3 = (port: number, user: { name: string; authKey: string; privKey: string }) =>
-  ['-v3', '-u', user.name, '-l', 'authPriv', '-a', 'SHA', '-A', user.authKey, '-x', 'AES', '-X', user.privKey, `${HOST}:${port}`];
 
 async function startPdu(pdu: Partial<Extract<DeviceConfig, { kind: 'pdu' }>> = {}, plugged: DeviceConfig[] = []) {
   const events: DeviceEvent[] = [];

@@ -1,26 +1,10 @@
 /**
- * Switched outlets of SNMP power distribution units: a machine is one outlet, its power the
- * outlet's. What a machine's `driver:` block becomes, and what it costs in time.
+ * SNMP power distribution units: a machine is one switched outlet, its power the outlet's, or,
+ * without an outlet, the PDU as a whole, watched and never switched. What a machine's `driver:`
+ * block becomes, and what it costs in time.
  */
-import { type DriverFamilySpec, type SecretRef } from '../shared/spec';
-
-export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-export type SnmpPrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
-
-/** v1 and v2c authenticate by community, a credential: whoever has the read-write one can switch every outlet. */
-export interface SnmpCommunityAccess {
-  version: '1' | '2c';
-  community: SecretRef;
-}
-
-/** v3: a user of the PDU's user-based security model, with authentication and privacy when configured. */
-export interface SnmpUserAccess {
-  version: '3';
-  user: string;
-  auth?: { protocol: SnmpAuthProtocol; key: SecretRef };
-  /** Only with auth (SNMPv3 has no privacy without authentication). */
-  priv?: { protocol: SnmpPrivProtocol; key: SecretRef };
-}
+import { type DriverFamilySpec } from '../shared/spec';
+import { snmpRequestBudgets, snmpSecretRefs, type SnmpAccessSpec } from '../snmp/spec';
 
 /** Where an outlet's state is read and its command written (the outlet number is appended), and what the values mean. */
 export interface PduOutletObjects {
@@ -40,7 +24,7 @@ export interface PduDriverSpec {
   port: number;
   /** The outlet that is the machine; absent when the machine is the PDU as a whole, watched, never switched. */
   outlet?: number;
-  access: SnmpCommunityAccess | SnmpUserAccess;
+  access: SnmpAccessSpec;
   objects: PduOutletObjects;
   timeouts: { responseMs: number };
 }
@@ -61,21 +45,19 @@ export const APC_OUTLET_OBJECTS: PduOutletObjects = {
   stateOff: [2],
 };
 
-/**
- * Each request of a call and how long the client waits for its answer. A v3 session's first
- * request is two round trips, the agent's engine discovery and then the request itself, each
- * within the response timeout; later requests on the session are one.
- */
+/** A PDU machine with an outlet: one that takes power commands and can be power-cycled. */
+export type PduOutletSpec = PduDriverSpec & { outlet: number };
+
+/** Each request of a call and how long the client waits for its answer (a v3 session's first request includes engine discovery). */
 export function pduSteps(spec: Pick<PduDriverSpec, 'access' | 'timeouts'>) {
-  const { responseMs } = spec.timeouts;
-  const firstMs = spec.access.version === '3' ? 2 * responseMs : responseMs;
-  return { readMs: firstMs, commandMs: firstMs, confirmMs: responseMs, laterRequestMs: responseMs };
+  const { firstMs, laterMs } = snmpRequestBudgets(spec);
+  return { readMs: firstMs, commandMs: firstMs, confirmMs: laterMs, laterRequestMs: laterMs };
 }
 
-/** A probe is one read; a switch, the command and one read to confirm it: the longer of the two. */
+/** A probe is one read; a switch, the command and one read to confirm it: the longer of the two. The PDU as a whole only reads. */
 function pduDeadlineMs(spec: PduDriverSpec): number {
-  const { commandMs, confirmMs } = pduSteps(spec);
-  return commandMs + confirmMs;
+  const { readMs, commandMs, confirmMs } = pduSteps(spec);
+  return spec.outlet === undefined ? readMs : commandMs + confirmMs;
 }
 
 /** A power cycle (cycleOutlet in client.ts): switch off and confirm, `offMs` with the outlet off, switch on and confirm. */
@@ -87,7 +69,7 @@ export function pduCycleDeadlineMs(spec: PduDriverSpec, offMs: number): number {
 export const pduFamily: DriverFamilySpec<PduDriverSpec> = {
   label: 'SNMP PDU',
   deadlineMs: pduDeadlineMs,
-  secretRefs: ({ access }) => (access.version === '3' ? [access.auth?.key, access.priv?.key] : [access.community]),
+  secretRefs: ({ access }) => snmpSecretRefs(access),
   aspects: () => ({}),
   probeOnly: (spec) => spec.outlet === undefined,
 };

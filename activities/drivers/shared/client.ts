@@ -2,7 +2,7 @@
 import type { AspectSpec, AspectValue, AspectValues } from '../../../domain/aspects';
 import type { Telemetry } from '../../../domain/telemetry';
 import type { MachineTarget, ObservedPower, Power } from '../../../domain/types';
-import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote } from '../../errors';
+import { DeviceCallContext, DeviceConfigError, DeviceProtocolError, quote, type DeviceError } from '../../errors';
 import type { DriverSpecOf, DriverType } from '../specs';
 import type { BooleanWords, SecretResolver, StateMatchers } from './spec';
 
@@ -41,6 +41,11 @@ export function specOf<T extends DriverType>(target: MachineTarget, type: T): Dr
     );
   }
   return target.driver as DriverSpecOf<T>;
+}
+
+/** A power command to a probe-only machine (DriverFamilySpec.probeOnly): a configuration error, which is never retried. */
+export function probeOnlyError(context: DeviceCallContext, step: string, why: string): DeviceError {
+  return context.error(DeviceConfigError, step, `the machine is probe only: ${why}; it takes no power commands`);
 }
 
 const stateOrder = ['on', 'off', 'warming', 'cooling'] as const;
