@@ -8,6 +8,7 @@ import { toDriverSpec } from '../activities/drivers/schemas';
 import { driverAspects } from '../activities/drivers/specs';
 import { valueProblem, type AspectSpecs, type AspectValues, type MachineAspects } from '../domain/aspects';
 import { aspectNameField, idField, strictObject, timeWindowField } from './fields';
+import { declaredNames } from './issues';
 
 const aspectValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected text, a number or true/false' });
 
@@ -45,7 +46,7 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
   const sceneNames = Object.keys(venue.scenes);
   const checkScene = (scene: string | undefined, path: Path) => {
     if (scene !== undefined && !venue.scenes[scene]) {
-      addIssue(path, `unknown scene "${scene}"; ${sceneNames.length === 0 ? 'no scenes are declared' : `declared scenes: ${sceneNames.join(', ')}`}`);
+      addIssue(path, `unknown scene "${scene}"; ${declaredNames('scenes', sceneNames)}`);
     }
   };
   for (const [name, schedule] of Object.entries(venue.schedules)) checkWindowScenes(name, schedule, addIssue, checkScene);

@@ -16,7 +16,7 @@ import {
   timeZoneField,
 } from './fields';
 import { aspectValuesField, checkAspects, windowEntryField } from './aspects';
-import { OMIT_INPUT } from './issues';
+import { declaredNames, OMIT_INPUT } from './issues';
 import { readinessField } from './readiness';
 import { checkNotifications, notificationsSchema } from './notifications';
 
@@ -110,7 +110,7 @@ export type VenueFile = z.output<typeof venueFileSchema>;
 function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
   const scheduleNames = Object.keys(venue.schedules);
   const groupNames = Object.keys(venue.groups);
-  const unknownSchedule = (name: string) => `unknown schedule "${name}"; ${listOf('schedules', scheduleNames)}`;
+  const unknownSchedule = (name: string) => `unknown schedule "${name}"; ${declaredNames('schedules', scheduleNames)}`;
 
   if (venue.readiness && !venue.schedules[venue.readiness.schedule]) {
     context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['readiness', 'schedule'], message: unknownSchedule(venue.readiness.schedule) });
@@ -129,7 +129,7 @@ function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
 
     const groupName = entry.group ?? DEFAULT_GROUP;
     if (entry.group !== undefined && !venue.groups[entry.group]) {
-      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'group'], message: `unknown group "${entry.group}"; ${listOf('groups', groupNames)}` });
+      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'group'], message: `unknown group "${entry.group}"; ${declaredNames('groups', groupNames)}` });
       return;
     }
     if (entry.schedule !== undefined && !venue.schedules[entry.schedule]) {
@@ -150,8 +150,4 @@ function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
     const zones = [...new Set([...groupNames, ...venue.machines.map((entry) => entry.group ?? DEFAULT_GROUP)])];
     checkNotifications(venue.notifications, zones, (path, message) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path, message }));
   }
-}
-
-function listOf(what: string, names: string[]): string {
-  return names.length === 0 ? `no ${what} are declared` : `declared ${what}: ${names.join(', ')}`;
 }
