@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { parseVenueConfig } from '../../config/load';
+import type { MachineSpec } from '../../domain/types';
+import { rejectionOf } from './rejection';
+
+/** A venue whose groups (from line 5) and machines (after `machines:`) are the given lines; `controller` goes last. */
+function venue(options: { groups?: string[]; machines: string[]; controller?: string }): string {
+  return [
+    'venue: { name: Test venue, timezone: Europe/London }',
+    'schedules:',
+    '  museum: { daily: ["10:00-18:00"] }',
+    'groups:',
+    ...(options.groups ?? ['  audio: { schedule: museum }']),
+    'machines:',
+    ...options.machines,
+    ...(options.controller ? [`controller: ${options.controller}`] : []),
+  ].join('\n');
+}
+
+/** A machine line of group audio on a PJLink driver, with extra keys. */
+function machine(id: string, extra = '', group = 'audio'): string {
+  return `  - { id: ${id}, group: ${group}, address: 10.0.0.1, driver: { type: pjlink }${extra ? `, ${extra}` : ''} }`;
+}
+
+function byId(machines: MachineSpec[]): Record<string, MachineSpec | undefined> {
+  return Object.fromEntries(machines.map((spec) => [spec.id, spec]));
+}
+
+const DEFAULT_SETTINGS = { waitMs: 120_000, onTimeout: 'proceed', recheckMs: 10_000 };
+
+describe('dependsOn in the venue file', () => {
+  it('when machines and groups name machines and groups, then each machine needs every machine they stand for, and is needed by the reverse', () => {
+    const { machines } = parseVenueConfig(
+      venue({
+        groups: ['  core: { schedule: museum }', '  amplifiers: { schedule: museum, dependsOn: [core] }', '  audio: { schedule: museum }'],
+        machines: [
+          machine('switch-01', '', 'core'),
+          machine('mixer-01', 'dependsOn: [switch-01]', 'core'),
+          machine('amp-01', '', 'amplifiers'),
+          machine('amp-02', 'dependsOn: [proj-01, mixer-01]', 'amplifiers'),
+          machine('proj-01'),
+          machine('sign-01'),
+        ],
+      }),
+      'venue.yaml',
+    );
+    const specs = byId(machines);
+    expect(specs['switch-01']?.dependencies).toEqual({ needs: [], neededBy: ['amp-01', 'amp-02', 'mixer-01'], ...DEFAULT_SETTINGS });
+    expect(specs['mixer-01']?.dependencies).toEqual({ needs: ['switch-01'], neededBy: ['amp-01', 'amp-02'], ...DEFAULT_SETTINGS });
+    expect(specs['amp-01']?.dependencies).toEqual({ needs: ['mixer-01', 'switch-01'], neededBy: [], ...DEFAULT_SETTINGS });
+    expect(specs['amp-02']?.dependencies).toEqual({ needs: ['mixer-01', 'proj-01', 'switch-01'], neededBy: [], ...DEFAULT_SETTINGS });
+    expect(specs['proj-01']?.dependencies).toEqual({ needs: [], neededBy: ['amp-02'], ...DEFAULT_SETTINGS });
+    expect(specs['sign-01']).not.toHaveProperty('dependencies');
+  });
+
+  it('when a group depends on one of its own members, then the others need it and it does not need itself', () => {
+    const { machines } = parseVenueConfig(
+      venue({ groups: ['  audio: { schedule: museum, dependsOn: [mixer-01] }'], machines: [machine('mixer-01'), machine('amp-01')] }),
+      'venue.yaml',
+    );
+    const specs = byId(machines);
+    expect(specs['mixer-01']?.dependencies).toMatchObject({ needs: [], neededBy: ['amp-01'] });
+    expect(specs['amp-01']?.dependencies).toMatchObject({ needs: ['mixer-01'], neededBy: [] });
+  });
+
+  it('when the controller gives the dependency settings, then every machine with dependencies has them', () => {
+    const { machines } = parseVenueConfig(
+      venue({ machines: [machine('mixer-01'), machine('amp-01', 'dependsOn: [mixer-01]')], controller: '{ dependencies: { wait: 5m, onTimeout: fail, recheck: 2s } }' }),
+      'venue.yaml',
+    );
+    expect(machines.map((spec) => spec.dependencies)).toEqual([
+      { needs: [], neededBy: ['amp-01'], waitMs: 300_000, onTimeout: 'fail', recheckMs: 2_000 },
+      { needs: ['mixer-01'], neededBy: [], waitMs: 300_000, onTimeout: 'fail', recheckMs: 2_000 },
+    ]);
+  });
+
+  it('when a name in dependsOn is unknown, then the message offers the close names, or lists the declared ones', () => {
+    expect(rejectionOf(venue({ machines: [machine('mixer-01'), machine('amp-01', 'dependsOn: [mixer-1]')] }))).toMatchInlineSnapshot(`"config/venue.yaml:8:90: machines[1].dependsOn[0]: unknown machine or group "mixer-1"; did you mean "mixer-01"?"`);
+    expect(rejectionOf(venue({ groups: ['  audio: { schedule: museum, dependsOn: [network] }'], machines: [machine('mixer-01')] }))).toMatchInlineSnapshot(`"config/venue.yaml:5:42: groups.audio.dependsOn[0]: unknown machine or group "network"; declared groups: audio; declared machines: mixer-01"`);
+  });
+
+  it('when a name is both a machine id and a group, then dependsOn naming it is an error', () => {
+    expect(rejectionOf(venue({ groups: ['  audio: { schedule: museum }', '  mixer: {}'], machines: [machine('mixer'), machine('amp-01', 'dependsOn: [mixer]')] }))).toMatchInlineSnapshot(`"config/venue.yaml:9:90: machines[1].dependsOn[0]: "mixer" is both a machine id and a group; rename one of them"`);
+  });
+
+  it('when machines need each other, then the cycle is named along its path at the entry that closes it, once', () => {
+    expect(rejectionOf(venue({ machines: [machine('amp-01', 'dependsOn: [mixer-01]'), machine('mixer-01', 'dependsOn: [switch-01]'), machine('switch-01', 'dependsOn: [amp-01]')] }))).toMatchInlineSnapshot(`"config/venue.yaml:9:93: machines[2].dependsOn[0]: dependency cycle: amp-01 -> mixer-01 -> switch-01 -> amp-01"`);
+    expect(rejectionOf(venue({ machines: [machine('amp-01', 'dependsOn: [amp-01]')] }))).toMatchInlineSnapshot(`"config/venue.yaml:7:90: machines[0].dependsOn[0]: dependency cycle: amp-01 -> amp-01"`);
+  });
+
+  it('when groups need each other, or a group itself, then it is one cycle through their members', () => {
+    const groups = ['  audio: { schedule: museum, dependsOn: [video] }', '  video: { schedule: museum, dependsOn: [audio] }'];
+    expect(rejectionOf(venue({ groups, machines: [machine('amp-01'), machine('amp-02'), machine('proj-01', '', 'video'), machine('proj-02', '', 'video')] }))).toMatchInlineSnapshot(`"config/venue.yaml:6:42: groups.video.dependsOn[0]: dependency cycle: amp-01 -> proj-01 -> amp-01"`);
+    expect(rejectionOf(venue({ groups: ['  audio: { schedule: museum, dependsOn: [audio] }'], machines: [machine('amp-01'), machine('amp-02')] }))).toMatchInlineSnapshot(`"config/venue.yaml:5:42: groups.audio.dependsOn[0]: dependency cycle: amp-01 -> amp-02 -> amp-01"`);
+  });
+
+  it('when the dependency settings are out of range, then each is reported at its key', () => {
+    expect(rejectionOf(venue({ machines: [machine('amp-01')], controller: '{ dependencies: { wait: soon, onTimeout: wait, recheck: 500ms } }' }))).toMatchInlineSnapshot(`
+      "config/venue.yaml:8:31: controller.dependencies.wait: expected a duration like 500ms, 30s, 15m or 1h30m, got "soon"
+      config/venue.yaml:8:43: controller.dependencies.onTimeout: expected one of proceed, fail, got "wait"
+      config/venue.yaml:8:60: controller.dependencies.recheck: expected a duration of at least 1s, got "500ms""
+    `);
+  });
+});
+
+describe('a large venue', () => {
+  /** 10 switches, 90 mixers that need every switch, 900 amplifiers that need every mixer. */
+  function threeLevels(extraOnFirstSwitch = ''): string {
+    const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(3, '0')}`);
+    return venue({
+      groups: ['  network: { schedule: museum }', '  mixers: { schedule: museum, dependsOn: [network] }', '  amplifiers: { schedule: museum, dependsOn: [mixers] }'],
+      machines: [
+        ...ids('switch', 10).map((id, index) => machine(id, index === 0 ? extraOnFirstSwitch : '', 'network')),
+        ...ids('mixer', 90).map((id) => machine(id, '', 'mixers')),
+        ...ids('amp', 900).map((id) => machine(id, '', 'amplifiers')),
+      ],
+    });
+  }
+
+  it('when 1,000 machines hang on each other in three levels, then every machine has the machines it needs directly and those that need it directly', () => {
+    const specs = byId(parseVenueConfig(threeLevels(), 'venue.yaml').machines);
+    expect(specs['switch-000']?.dependencies?.needs).toEqual([]);
+    expect(specs['switch-000']?.dependencies?.neededBy).toHaveLength(90);
+    expect(specs['mixer-042']?.dependencies?.needs).toHaveLength(10);
+    expect(specs['mixer-042']?.dependencies?.neededBy).toHaveLength(900);
+    expect(specs['amp-899']?.dependencies?.needs).toEqual(expect.arrayContaining(['mixer-000', 'mixer-089']));
+    expect(specs['amp-899']?.dependencies?.needs).toHaveLength(90);
+  });
+
+  it('when a switch of such a venue needs an amplifier, then the one cycle is reported once', () => {
+    expect(rejectionOf(threeLevels('dependsOn: [amp-000]'))).toMatchInlineSnapshot(`"config/venue.yaml:6:43: groups.mixers.dependsOn[0]: dependency cycle: switch-000 -> amp-000 -> mixer-000 -> switch-000"`);
+  });
+});
