@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { toDriverSpec } from '../activities/drivers/schemas';
-import { driverAspects } from '../activities/drivers/specs';
+import { driverAspects, isProbeOnly } from '../activities/drivers/specs';
 import { valueProblem, type AspectSpecs, type AspectValues, type MachineAspects } from '../domain/aspects';
 import { aspectNameField, idField, strictObject, timeWindowField } from './fields';
 import { declaredNames } from './issues';
@@ -51,12 +51,10 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
   };
   for (const [name, schedule] of Object.entries(venue.schedules)) checkWindowScenes(name, schedule, addIssue, checkScene);
 
-  const machines = venue.machines.map((machine, index) => ({
-    machine,
-    index,
-    aspects: driverAspects(toDriverSpec(machine.driver, machine.address)),
-    namedScenes: scenesNamedFor(venue, machine, defaultGroup),
-  }));
+  const machines = venue.machines.map((machine, index) => {
+    const driver = toDriverSpec(machine.driver, machine.address);
+    return { machine, index, aspects: driverAspects(driver), probeOnly: isProbeOnly(driver), namedScenes: scenesNamedFor(venue, machine, defaultGroup) };
+  });
   const everyAspect = new Set(machines.flatMap(({ aspects }) => Object.keys(aspects)));
 
   for (const [name, group] of Object.entries(venue.groups)) {
@@ -77,7 +75,9 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
     checkValues(values, ['scenes', name], naming, addIssue);
   }
   for (const entry of machines) {
-    const { machine, index, aspects } = entry;
+    const { machine, index, aspects, probeOnly } = entry;
+    // A probe-only machine's scene and aspects are errors of their own (checkReferences): it is only watched.
+    if (probeOnly) continue;
     checkScene(machine.scene, ['machines', index, 'scene']);
     for (const aspect of Object.keys(machine.aspects ?? {})) {
       if (aspects[aspect] === undefined) {
