@@ -284,13 +284,9 @@ function checkPoweredBy(venue: Venue, addIssue: AddIssue): void {
       return;
     }
     const named = venue.machines.find(({ id }) => id === pduId);
-    const expected = `poweredBy names a PDU as a whole (a machine whose pdu driver has no outlet); ${wholePduIds.length === 0 ? 'the venue has none' : `the venue has ${wholePduIds.join(', ')}`}`;
-    addIssue(
-      ['machines', index, 'poweredBy', 'pdu'],
-      named === undefined
-        ? `unknown machine "${pduId}"; ${expected}`
-        : `${pduId} is ${named.driver.type === 'pdu' ? 'one outlet of a PDU' : `a ${named.driver.type} machine`}, not a PDU as a whole; ${expected}`,
-    );
+    const found = named === undefined ? `unknown machine "${pduId}"` : `${pduId} is ${named.driver.type === 'pdu' ? 'one outlet of a PDU' : `a ${named.driver.type} machine`}`;
+    const known = wholePduIds.length === 0 ? 'the venue has none' : `the venue has ${wholePduIds.join(', ')}`;
+    addIssue(['machines', index, 'poweredBy', 'pdu'], `${found}; poweredBy names a PDU as a whole (a machine whose pdu driver has no outlet), and ${known}`);
   });
 }
 

@@ -131,3 +131,35 @@ describe('a large venue', () => {
     expect(rejectionOf(threeLevels('dependsOn: [amp-000]'))).toMatchInlineSnapshot(`"config/venue.yaml:6:43: groups.mixers.dependsOn[0]: dependency cycle: switch-000 -> amp-000 -> mixer-000 -> switch-000"`);
   });
 });
+
+const OUTLET_3 = '{ type: pdu, outlet: 3, community: { secret: PDU_COMMUNITY } }';
+
+describe('poweredBy and powerCycle in the venue file, where they are wrong', () => {
+  it('when poweredBy names an unknown machine, a machine of another driver or one outlet of a PDU, then it says a PDU as a whole is expected', () => {
+    const machines = [machine('proj-01'), `  - { id: amp-03, group: audio, address: 10.0.0.9, driver: ${OUTLET_3} }`];
+    expect(rejectionOf(venue({ machines: [...machines, machine('amp-01', 'poweredBy: { pdu: pdu-1, outlet: 1 }')] }))).toMatchInlineSnapshot(`"config/venue.yaml:9:91: machines[2].poweredBy.pdu: unknown machine "pdu-1"; poweredBy names a PDU as a whole (a machine whose pdu driver has no outlet), and the venue has none"`);
+    expect(rejectionOf(venue({ machines: [...machines, machine('amp-01', 'poweredBy: { pdu: proj-01, outlet: 1 }')] }))).toMatchInlineSnapshot(`"config/venue.yaml:9:91: machines[2].poweredBy.pdu: proj-01 is a pjlink machine; poweredBy names a PDU as a whole (a machine whose pdu driver has no outlet), and the venue has none"`);
+    expect(rejectionOf(venue({ machines: [...machines, machine('amp-01', 'poweredBy: { pdu: amp-03, outlet: 1 }')] }))).toMatchInlineSnapshot(`"config/venue.yaml:9:91: machines[2].poweredBy.pdu: amp-03 is one outlet of a PDU; poweredBy names a PDU as a whole (a machine whose pdu driver has no outlet), and the venue has none"`);
+  });
+
+  it('when two pdu machines are the same outlet of the same PDU, then the second names both', () => {
+    const outletMachine = (id: string) => `  - { id: ${id}, group: audio, address: 10.0.0.9, driver: ${OUTLET_3} }`;
+    expect(rejectionOf(venue({ machines: [outletMachine('amp-03'), outletMachine('amp-04')] }))).toMatchInlineSnapshot(`"config/venue.yaml:8:73: machines[1].driver.outlet: outlet 3 of the PDU at 10.0.0.9 feeds both amp-03 (machines[0]) and amp-04; an outlet feeds one machine"`);
+  });
+
+  it('when an outlet is 0 or powerCycle is on a machine without poweredBy, then each is an error at its key', () => {
+    expect(rejectionOf(venue({ machines: [machine('proj-01', 'powerCycle: false'), machine('amp-01', 'poweredBy: { pdu: proj-01, outlet: 0 }')] }))).toMatchInlineSnapshot(`
+      "config/venue.yaml:7:79: machines[0].powerCycle: only a machine with poweredBy is power-cycled: give it poweredBy: { pdu, outlet }, or remove powerCycle
+      config/venue.yaml:8:91: machines[1].poweredBy.pdu: proj-01 is a pjlink machine; poweredBy names a PDU as a whole (a machine whose pdu driver has no outlet), and the venue has none
+      config/venue.yaml:8:105: machines[1].poweredBy.outlet: expected an integer from 1 to 999, got 0"
+    `);
+  });
+
+  it('when the power-cycle settings are out of range or true, then the message says what is expected', () => {
+    expect(rejectionOf(venue({ machines: [machine('amp-01')], controller: '{ powerCycle: { after: 0, atMostEvery: 6h, off: 0s } }' }))).toMatchInlineSnapshot(`
+      "config/venue.yaml:8:29: controller.powerCycle.after: expected an integer from 1 to 1000, got 0
+      config/venue.yaml:8:56: controller.powerCycle.off: expected a duration from 1s to 5m, got "0s""
+    `);
+    expect(rejectionOf(venue({ machines: [machine('amp-01')], controller: '{ powerCycle: true }' }))).toMatchInlineSnapshot(`"config/venue.yaml:8:15: controller.powerCycle: expected false (never power-cycle), or { after, atMostEvery, off }, got true"`);
+  });
+});
