@@ -95,7 +95,7 @@ export function resolveDependencies(venue: Venue, defaultGroup: string): { depen
     return {
       pdu: machine.poweredBy.pdu,
       outlet,
-      driver: { ...pdu.spec, outlet },
+      driver: { ...pdu, outlet },
       ...(powerCycle !== false && cycled && { cycle: { afterFailures: powerCycle.after, atMostEveryMs: powerCycle.atMostEvery, offMs: powerCycle.off } }),
     };
   });
@@ -238,18 +238,13 @@ function shortestCycleThrough(start: number, successors: number[][], component: 
   throw new Error(`machine ${start} is in a strongly connected component without a cycle through it`);
 }
 
-interface WholePdu {
-  index: number;
-  spec: PduDriverSpec;
-}
-
 /** The machines whose pdu driver has no outlet, by id: what `poweredBy` may name. */
-function pdusAsAWhole(venue: Venue): Map<string, WholePdu> {
-  const pdus = new Map<string, WholePdu>();
-  venue.machines.forEach((machine, index) => {
+function pdusAsAWhole(venue: Venue): Map<string, PduDriverSpec> {
+  const pdus = new Map<string, PduDriverSpec>();
+  for (const machine of venue.machines) {
     const spec = toDriverSpec(machine.driver, machine.address);
-    if (isPduAsAWhole(spec) && !pdus.has(machine.id)) pdus.set(machine.id, { index, spec });
-  });
+    if (isPduAsAWhole(spec) && !pdus.has(machine.id)) pdus.set(machine.id, spec);
+  }
   return pdus;
 }
 
@@ -264,7 +259,7 @@ function isPduAsAWhole(spec: DriverSpec): spec is PduDriverSpec {
 function checkPoweredBy(venue: Venue, addIssue: AddIssue): void {
   const wholePdus = pdusAsAWhole(venue);
   const wholePduIds = [...wholePdus.keys()];
-  const pduName = (spec: PduDriverSpec) => [...wholePdus].find(([, pdu]) => pdu.spec.host === spec.host && pdu.spec.port === spec.port)?.[0] ?? `the PDU at ${spec.host}`;
+  const pduName = (spec: PduDriverSpec) => [...wholePdus].find(([, pdu]) => pdu.host === spec.host && pdu.port === spec.port)?.[0] ?? `the PDU at ${spec.host}`;
   const feeding = new Map<string, number>();
   const claim = (pdu: PduDriverSpec, outlet: number, index: number, path: Path) => {
     const key = `${pdu.host}:${pdu.port}#${outlet}`;
@@ -280,7 +275,7 @@ function checkPoweredBy(venue: Venue, addIssue: AddIssue): void {
     const { pdu: pduId, outlet } = machine.poweredBy;
     const pdu = wholePdus.get(pduId);
     if (pdu) {
-      claim(pdu.spec, outlet, index, ['machines', index, 'poweredBy', 'outlet']);
+      claim(pdu, outlet, index, ['machines', index, 'poweredBy', 'outlet']);
       return;
     }
     const named = venue.machines.find(({ id }) => id === pduId);
