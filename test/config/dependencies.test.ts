@@ -163,3 +163,98 @@ describe('poweredBy and powerCycle in the venue file, where they are wrong', () 
     expect(rejectionOf(venue({ machines: [machine('amp-01')], controller: '{ powerCycle: true }' }))).toMatchInlineSnapshot(`"config/venue.yaml:8:15: controller.powerCycle: expected false (never power-cycle), or { after, atMostEvery, off }, got true"`);
   });
 });
+
+const PDU_AS_A_WHOLE = '{ type: pdu, community: { secret: PDU_COMMUNITY } }';
+/** A PDU as a whole at 10.0.0.9 in group audio, with extra keys. */
+const pdu = (id: string, extra = '') => `  - { id: ${id}, group: audio, address: 10.0.0.9, driver: ${PDU_AS_A_WHOLE}${extra ? `, ${extra}` : ''} }`;
+
+describe('poweredBy a PDU as a whole', () => {
+  it('when a machine is fed by an outlet of a PDU, then its poweredBy is the PDU\'s driver on that outlet with the default power-cycle policy, and it needs the PDU', () => {
+    const specs = byId(parseVenueConfig(venue({ machines: [pdu('pdu-rack-a'), machine('amp-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 4 }')] }), 'venue.yaml').machines);
+    expect(specs['amp-01']?.poweredBy).toEqual({
+      pdu: 'pdu-rack-a',
+      outlet: 4,
+      driver: { ...specs['pdu-rack-a']?.driver, outlet: 4 },
+      cycle: { afterFailures: 3, atMostEveryMs: 6 * 3_600_000, offMs: 10_000 },
+    });
+    expect(specs['amp-01']?.poweredBy?.driver).toMatchObject({ type: 'pdu', host: '10.0.0.9', port: 161, access: { version: '2c', community: { secret: 'PDU_COMMUNITY' } } });
+    expect(specs['amp-01']?.dependencies).toEqual({ needs: ['pdu-rack-a'], neededBy: [], ...DEFAULT_SETTINGS });
+    expect(specs['pdu-rack-a']?.dependencies).toEqual({ needs: [], neededBy: ['amp-01'], ...DEFAULT_SETTINGS });
+    expect(specs['pdu-rack-a']).not.toHaveProperty('poweredBy');
+  });
+
+  it('when the controller gives the power-cycle policy, or says false, then the machines on outlets have it, or none', () => {
+    const machines = [pdu('pdu-rack-a'), machine('amp-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 4 }')];
+    const cycleOf = (controller: string) => parseVenueConfig(venue({ machines, controller }), 'venue.yaml').machines[1]?.poweredBy;
+    expect(cycleOf('{ powerCycle: { after: 5, atMostEvery: 1h, off: 30s } }')?.cycle).toEqual({ afterFailures: 5, atMostEveryMs: 3_600_000, offMs: 30_000 });
+    expect(cycleOf('{ powerCycle: false }')).toEqual(expect.objectContaining({ pdu: 'pdu-rack-a', outlet: 4 }));
+    expect(cycleOf('{ powerCycle: false }')).not.toHaveProperty('cycle');
+  });
+
+  it('when a group says powerCycle: false, then its machines are not cycled unless a machine says true', () => {
+    const { machines } = parseVenueConfig(
+      venue({
+        groups: ['  audio: { schedule: museum, powerCycle: false }', '  video: { schedule: museum }'],
+        machines: [
+          pdu('pdu-rack-a'),
+          machine('amp-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 1 }'),
+          machine('amp-02', 'poweredBy: { pdu: pdu-rack-a, outlet: 2 }, powerCycle: true'),
+          machine('proj-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 3 }', 'video'),
+          machine('proj-02', 'poweredBy: { pdu: pdu-rack-a, outlet: 5 }, powerCycle: false', 'video'),
+        ],
+      }),
+      'venue.yaml',
+    );
+    expect(machines.map((spec) => [spec.id, spec.poweredBy?.cycle !== undefined])).toEqual([['pdu-rack-a', false], ['amp-01', false], ['amp-02', true], ['proj-01', true], ['proj-02', false]]);
+  });
+
+  it('when two machines are on the same outlet of a PDU, by poweredBy or as the outlet itself, then the second names both', () => {
+    const outletMachine = `  - { id: amp-03, group: audio, address: 10.0.0.9, driver: ${OUTLET_3} }`;
+    expect(rejectionOf(venue({ machines: [pdu('pdu-rack-a'), machine('amp-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 3 }'), machine('amp-02', 'poweredBy: { pdu: pdu-rack-a, outlet: 3 }')] }))).toMatchInlineSnapshot(`"config/venue.yaml:9:108: machines[2].poweredBy.outlet: outlet 3 of pdu-rack-a feeds both amp-01 (machines[1]) and amp-02; an outlet feeds one machine"`);
+    expect(rejectionOf(venue({ machines: [pdu('pdu-rack-a'), outletMachine, machine('amp-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 3 }')] }))).toMatchInlineSnapshot(`"config/venue.yaml:9:108: machines[2].poweredBy.outlet: outlet 3 of pdu-rack-a feeds both amp-03 (machines[1]) and amp-01; an outlet feeds one machine"`);
+  });
+
+  it('when poweredBy names a machine that is not a PDU as a whole, then the message lists those of the venue', () => {
+    expect(rejectionOf(venue({ machines: [pdu('pdu-rack-a'), pdu('pdu-rack-b'), machine('proj-01'), machine('amp-01', 'poweredBy: { pdu: proj-01, outlet: 3 }')] }))).toMatchInlineSnapshot(`"config/venue.yaml:10:91: machines[3].poweredBy.pdu: proj-01 is a pjlink machine; poweredBy names a PDU as a whole (a machine whose pdu driver has no outlet), and the venue has pdu-rack-a, pdu-rack-b"`);
+  });
+
+  it('when a PDU hangs on a machine it feeds, then it is a cycle through poweredBy', () => {
+    expect(rejectionOf(venue({ machines: [pdu('pdu-rack-a', 'dependsOn: [amp-01]'), machine('amp-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 3 }')] }))).toMatchInlineSnapshot(`"config/venue.yaml:8:91: machines[1].poweredBy.pdu: dependency cycle: pdu-rack-a -> amp-01 -> pdu-rack-a"`);
+  });
+
+  it('when a machine says powerCycle: true and the controller never cycles, then it is an error', () => {
+    expect(rejectionOf(venue({ machines: [pdu('pdu-rack-a'), machine('amp-01', 'poweredBy: { pdu: pdu-rack-a, outlet: 3 }, powerCycle: true')], controller: '{ powerCycle: false }' }))).toMatchInlineSnapshot(`"config/venue.yaml:8:121: machines[1].powerCycle: controller.powerCycle is false, so no outlet is ever cycled: give controller.powerCycle its settings, or remove this"`);
+  });
+});
+
+describe('probe-only machines', () => {
+  it('when a PDU as a whole has no schedule, neither its own nor its group\'s, then it is watched around the clock', () => {
+    const { machines } = parseVenueConfig(venue({ groups: ['  infrastructure: {}'], machines: [pdu('pdu-rack-a').replace('group: audio', 'group: infrastructure')] }), 'venue.yaml');
+    const [spec] = machines;
+    expect(spec?.probeOnly).toBe(true);
+    expect(spec?.schedule).toEqual({
+      name: 'always (probe only)',
+      timezone: 'Europe/London',
+      leadMs: 0,
+      lagMs: 0,
+      weekly: Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, ['00:00-24:00']])),
+      exceptions: [],
+    });
+  });
+
+  it('when a probe-only machine is in a group with a schedule, lead and lag, then it is still always on', () => {
+    const { machines } = parseVenueConfig(venue({ groups: ['  audio: { schedule: museum, lead: 5m, lag: 5m }'], machines: [pdu('pdu-rack-a'), machine('amp-01')] }), 'venue.yaml');
+    expect(machines.map((spec) => [spec.id, spec.schedule.name, spec.schedule.leadMs, spec.probeOnly])).toEqual([['pdu-rack-a', 'always (probe only)', 0, true], ['amp-01', 'museum', 300_000, undefined]]);
+  });
+
+  it('when a probe-only machine is given a schedule, lead, lag, scene or aspects, then each says it is only watched', () => {
+    const text = venue({ machines: [machine('proj-01'), pdu('pdu-rack-a', 'schedule: museum, lead: 1m, lag: 1m, scene: museum, aspects: { mute: false }')] }).replace('groups:', 'scenes: { museum: { mute: false } }\ngroups:');
+    expect(rejectionOf(text)).toMatchInlineSnapshot(`
+      "config/venue.yaml:9:117: machines[1].schedule: pdu-rack-a is only watched, never switched (its pdu driver is probe-only), so it takes no schedule; remove it
+      config/venue.yaml:9:135: machines[1].lead: pdu-rack-a is only watched, never switched (its pdu driver is probe-only), so it takes no lead; remove it
+      config/venue.yaml:9:145: machines[1].lag: pdu-rack-a is only watched, never switched (its pdu driver is probe-only), so it takes no lag; remove it
+      config/venue.yaml:9:154: machines[1].scene: pdu-rack-a is only watched, never switched (its pdu driver is probe-only), so it takes no scene; remove it
+      config/venue.yaml:9:169: machines[1].aspects: pdu-rack-a is only watched, never switched (its pdu driver is probe-only), so it takes no aspects; remove it"
+    `);
+  });
+});

@@ -277,7 +277,12 @@ describe('loadVenueConfig', () => {
     // The New Year's Eve gala runs past midnight.
     expect(projector && isScheduledOn(projector.schedule, Date.parse('2027-01-01T00:30:00Z'))).toBe(true);
     const needs = Object.fromEntries(config.machines.map((spec) => [spec.id, spec.dependencies?.needs]));
-    expect(needs).toMatchObject({ 'amp-main-hall': ['mixer-main-hall'], 'amp-gallery-3': ['mixer-main-hall'], 'proj-harbour-film': ['player-harbour-film'] });
+    expect(needs).toMatchObject({ 'amp-main-hall': ['mixer-main-hall'], 'mixer-main-hall': ['pdu-gallery'], 'proj-harbour-film': ['player-harbour-film'], 'player-harbour-film': ['pdu-gallery'] });
+    const pdu = config.machines.find((spec) => spec.id === 'pdu-gallery');
+    expect(pdu?.probeOnly).toBe(true);
+    expect(pdu?.dependencies?.neededBy).toEqual(['mixer-main-hall', 'player-harbour-film']);
+    const poweredBy = Object.fromEntries(config.machines.map((spec) => [spec.id, spec.poweredBy && { outlet: spec.poweredBy.outlet, cycled: spec.poweredBy.cycle !== undefined }]));
+    expect(poweredBy).toMatchObject({ 'mixer-main-hall': { outlet: 1, cycled: true }, 'player-harbour-film': { outlet: 5, cycled: false } });
   });
 
   it('when the file is written to disk, then VenueConfig.file is the path as given', () => {
