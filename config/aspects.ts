@@ -5,9 +5,10 @@
  */
 import { z } from 'zod';
 import { toDriverSpec } from '../activities/drivers/schemas';
-import { driverAspects } from '../activities/drivers/specs';
+import { driverAspects, isProbeOnly } from '../activities/drivers/specs';
 import { valueProblem, type AspectSpecs, type AspectValues, type MachineAspects } from '../domain/aspects';
 import { aspectNameField, idField, strictObject, timeWindowField } from './fields';
+import { declaredNames } from './issues';
 
 const aspectValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected text, a number or true/false' });
 
@@ -45,17 +46,15 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
   const sceneNames = Object.keys(venue.scenes);
   const checkScene = (scene: string | undefined, path: Path) => {
     if (scene !== undefined && !venue.scenes[scene]) {
-      addIssue(path, `unknown scene "${scene}"; ${sceneNames.length === 0 ? 'no scenes are declared' : `declared scenes: ${sceneNames.join(', ')}`}`);
+      addIssue(path, `unknown scene "${scene}"; ${declaredNames('scenes', sceneNames)}`);
     }
   };
   for (const [name, schedule] of Object.entries(venue.schedules)) checkWindowScenes(name, schedule, addIssue, checkScene);
 
-  const machines = venue.machines.map((machine, index) => ({
-    machine,
-    index,
-    aspects: driverAspects(toDriverSpec(machine.driver, machine.address)),
-    namedScenes: scenesNamedFor(venue, machine, defaultGroup),
-  }));
+  const machines = venue.machines.map((machine, index) => {
+    const driver = toDriverSpec(machine.driver, machine.address);
+    return { machine, index, aspects: driverAspects(driver), probeOnly: isProbeOnly(driver), namedScenes: scenesNamedFor(venue, machine, defaultGroup) };
+  });
   const everyAspect = new Set(machines.flatMap(({ aspects }) => Object.keys(aspects)));
 
   for (const [name, group] of Object.entries(venue.groups)) {
@@ -76,7 +75,9 @@ export function checkAspects(venue: VenueAspects, addIssue: AddIssue, defaultGro
     checkValues(values, ['scenes', name], naming, addIssue);
   }
   for (const entry of machines) {
-    const { machine, index, aspects } = entry;
+    const { machine, index, aspects, probeOnly } = entry;
+    // A probe-only machine's scene and aspects are errors of their own (checkReferences): it is only watched.
+    if (probeOnly) continue;
     checkScene(machine.scene, ['machines', index, 'scene']);
     for (const aspect of Object.keys(machine.aspects ?? {})) {
       if (aspects[aspect] === undefined) {

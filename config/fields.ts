@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { formatDuration, InvalidDurationError, parseDuration } from '../domain/duration';
 import { isValidTimeZone, parseTimeWindow } from '../domain/schedule';
-import { OMIT_INPUT } from './issues';
+import { OMIT_INPUT, similarNames } from './issues';
 
 /** An object that rejects unknown keys, naming the likely intended key or the allowed ones. */
 export function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
@@ -20,23 +20,8 @@ function unknownKeysMessage(unknown: string[], allowed: string[]): string {
   const [onlyKey] = unknown;
   const expected = `expected one of: ${allowed.join(', ')}`;
   if (unknown.length > 1 || onlyKey === undefined) return `unknown keys ${unknown.map((key) => JSON.stringify(key)).join(', ')}, ${expected}`;
-  // Short keys are too alike ("on", "id") for two edits to mean a typo.
-  const maxEdits = onlyKey.length <= 4 ? 1 : 2;
-  const suggestion = allowed.find((candidate) => editDistance(candidate.toLowerCase(), onlyKey.toLowerCase()) <= maxEdits);
+  const [suggestion] = similarNames(onlyKey, allowed);
   return suggestion ? `unknown key, did you mean "${suggestion}"?` : `unknown key, ${expected}`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previousRow = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previousRow[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min((previousRow[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitution));
-    }
-    previousRow = row;
-  }
-  return previousRow[b.length] ?? 0;
 }
 
 export function durationField(bounds: { minMs?: number; maxMs?: number } = {}) {

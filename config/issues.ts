@@ -96,6 +96,39 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+/** The candidates a name may be a typo of, closest first. */
+export function similarNames(name: string, candidates: readonly string[]): string[] {
+  // Short names are too alike ("on", "id") for two edits to mean a typo.
+  const maxEdits = name.length <= 4 ? 1 : 2;
+  return candidates
+    .map((candidate) => ({ candidate, edits: editDistance(candidate.toLowerCase(), name.toLowerCase()) }))
+    .filter(({ edits }) => edits <= maxEdits)
+    .sort((a, b) => a.edits - b.edits)
+    .map(({ candidate }) => candidate);
+}
+
+function editDistance(a: string, b: string): number {
+  let previousRow = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previousRow[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min((previousRow[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitution));
+    }
+    previousRow = row;
+  }
+  return previousRow[b.length] ?? 0;
+}
+
+const LISTED_NAMES = 12;
+
+/** `declared groups: audio, projectors`, the tail of a message about a name that is not declared. */
+export function declaredNames(what: string, names: readonly string[]): string {
+  if (names.length === 0) return `no ${what} are declared`;
+  const listed = names.slice(0, LISTED_NAMES).join(', ');
+  return `declared ${what}: ${names.length > LISTED_NAMES ? `${listed} and ${names.length - LISTED_NAMES} more` : listed}`;
+}
+
 /** `machines[3].driver.port` */
 export function formatPath(path: Path): string {
   return path

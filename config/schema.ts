@@ -3,8 +3,8 @@
  * Cross-references are checked last, once every part has the right shape.
  */
 import { z } from 'zod';
-import { driverSchema } from '../activities/drivers/schemas';
-import { DRIVER_TYPES, type DriverType } from '../activities/drivers/specs';
+import { driverSchema, toDriverSpec } from '../activities/drivers/schemas';
+import { DRIVER_TYPES, isProbeOnly, type DriverType } from '../activities/drivers/specs';
 import {
   dateField,
   durationField,
@@ -16,7 +16,8 @@ import {
   timeZoneField,
 } from './fields';
 import { aspectValuesField, checkAspects, windowEntryField } from './aspects';
-import { OMIT_INPUT } from './issues';
+import { checkDependencies, dependencySettingsField, dependsOnField, poweredByField, powerCycleSettingsField, powerCycleSwitchField } from './dependencies';
+import { declaredNames, OMIT_INPUT } from './issues';
 import { readinessField } from './readiness';
 import { checkNotifications, notificationsSchema } from './notifications';
 
@@ -27,6 +28,9 @@ export const DEFAULT_GROUP = 'ungrouped';
 export const driverTypeSchema = z.enum(DRIVER_TYPES as [DriverType, ...DriverType[]]);
 
 const MAX_LEAD_LAG_MS = 12 * 3_600_000;
+
+/** What says when and how a machine is switched: nothing a probe-only machine takes. */
+const SWITCHING_KEYS = ['schedule', 'lead', 'lag', 'scene', 'aspects'] as const;
 
 const windows = z.array(windowEntryField, { error: 'expected a list of time windows like ["10:00-18:00"], [] when closed' });
 
@@ -73,6 +77,8 @@ const group = strictObject({
   lag: leadOrLag.optional(),
   scene: idField.optional(),
   aspects: aspectValuesField.optional(),
+  dependsOn: dependsOnField.optional(),
+  powerCycle: powerCycleSwitchField.optional(),
 });
 
 const machine = strictObject({
@@ -85,6 +91,9 @@ const machine = strictObject({
   lag: leadOrLag.optional(),
   scene: idField.optional(),
   aspects: aspectValuesField.optional(),
+  dependsOn: dependsOnField.optional(),
+  poweredBy: poweredByField.optional(),
+  powerCycle: powerCycleSwitchField.optional(),
   driver: driverSchema,
 });
 
@@ -95,6 +104,8 @@ export const venueFileSchema = strictObject({
     failingAfter: positiveIntegerField(1_000).default(2),
     /** How often devices that report telemetry (PJLink lamp hours, error status) are asked. */
     telemetryInterval: durationField({ minMs: 60_000 }).default(3_600_000),
+    dependencies: dependencySettingsField,
+    powerCycle: powerCycleSettingsField,
   }).prefault({}),
   schedules: z.record(idField, schedule),
   scenes: z.record(idField, aspectValuesField).default({}),
@@ -108,16 +119,17 @@ export const venueFileSchema = strictObject({
 export type VenueFile = z.output<typeof venueFileSchema>;
 
 function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
+  const addIssue = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path, message });
   const scheduleNames = Object.keys(venue.schedules);
   const groupNames = Object.keys(venue.groups);
-  const unknownSchedule = (name: string) => `unknown schedule "${name}"; ${listOf('schedules', scheduleNames)}`;
+  const unknownSchedule = (name: string) => `unknown schedule "${name}"; ${declaredNames('schedules', scheduleNames)}`;
 
   if (venue.readiness && !venue.schedules[venue.readiness.schedule]) {
-    context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['readiness', 'schedule'], message: unknownSchedule(venue.readiness.schedule) });
+    addIssue(['readiness', 'schedule'], unknownSchedule(venue.readiness.schedule));
   }
   for (const [name, { schedule: scheduleName }] of Object.entries(venue.groups)) {
     if (scheduleName !== undefined && !venue.schedules[scheduleName]) {
-      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['groups', name, 'schedule'], message: unknownSchedule(scheduleName) });
+      addIssue(['groups', name, 'schedule'], unknownSchedule(scheduleName));
     }
   }
 
@@ -125,33 +137,32 @@ function checkReferences(venue: VenueFile, context: z.RefinementCtx): void {
   venue.machines.forEach((entry, index) => {
     const firstIndex = firstIndexById.get(entry.id);
     if (firstIndex === undefined) firstIndexById.set(entry.id, index);
-    else context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'id'], message: `duplicate id "${entry.id}" (also machines[${firstIndex}])` });
+    else addIssue(['machines', index, 'id'], `duplicate id "${entry.id}" (also machines[${firstIndex}])`);
 
     const groupName = entry.group ?? DEFAULT_GROUP;
     if (entry.group !== undefined && !venue.groups[entry.group]) {
-      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'group'], message: `unknown group "${entry.group}"; ${listOf('groups', groupNames)}` });
+      addIssue(['machines', index, 'group'], `unknown group "${entry.group}"; ${declaredNames('groups', groupNames)}`);
       return;
     }
-    if (entry.schedule !== undefined && !venue.schedules[entry.schedule]) {
-      context.addIssue({ code: 'custom', params: OMIT_INPUT, path: ['machines', index, 'schedule'], message: unknownSchedule(entry.schedule) });
+    if (isProbeOnly(toDriverSpec(entry.driver, entry.address))) {
+      for (const key of SWITCHING_KEYS) {
+        if (entry[key] !== undefined) {
+          addIssue(['machines', index, key], `${entry.id} is only watched, never switched (its ${entry.driver.type} driver is probe-only), so it takes no ${key}; remove it`);
+        }
+      }
+    } else if (entry.schedule !== undefined && !venue.schedules[entry.schedule]) {
+      addIssue(['machines', index, 'schedule'], unknownSchedule(entry.schedule));
     } else if (entry.schedule === undefined && venue.groups[groupName]?.schedule === undefined) {
-      context.addIssue({
-        code: 'custom',
-        params: OMIT_INPUT,
-        path: ['machines', index],
-        message: entry.group === undefined
-          ? 'no schedule: give the machine a schedule, or a group that has one'
-          : `no schedule: give the machine a schedule, or its group "${entry.group}" one`,
-      });
+      addIssue(
+        ['machines', index],
+        entry.group === undefined ? 'no schedule: give the machine a schedule, or a group that has one' : `no schedule: give the machine a schedule, or its group "${entry.group}" one`,
+      );
     }
   });
-  checkAspects(venue, (path, message) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path, message }), DEFAULT_GROUP);
+  checkAspects(venue, addIssue, DEFAULT_GROUP);
+  checkDependencies(venue, addIssue, DEFAULT_GROUP);
   if (venue.notifications) {
     const zones = [...new Set([...groupNames, ...venue.machines.map((entry) => entry.group ?? DEFAULT_GROUP)])];
-    checkNotifications(venue.notifications, zones, (path, message) => context.addIssue({ code: 'custom', params: OMIT_INPUT, path, message }));
+    checkNotifications(venue.notifications, zones, addIssue);
   }
-}
-
-function listOf(what: string, names: string[]): string {
-  return names.length === 0 ? `no ${what} are declared` : `declared ${what}: ${names.join(', ')}`;
 }

@@ -266,7 +266,7 @@ describe('loadVenueConfig', () => {
   const directory = mkdtempSync(join(tmpdir(), 'venue-config-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  it('when given the example venue, then it loads and its schedules behave as documented', () => {
+  it('when given the example venue, then it loads, its schedules behave as documented and its machines need what it says', () => {
     const config = loadVenueConfig(join(__dirname, '../../config/example-venue.yaml'));
     expect(config.venue).toEqual({ name: 'Harbour Museum', timezone: 'Europe/London' });
     expect(new Set(config.machines.map((spec) => spec.driver.type))).toEqual(new Set(['pjlink', 'http', 'tcp', 'wol', 'pdu']));
@@ -276,6 +276,13 @@ describe('loadVenueConfig', () => {
     expect(projector && isScheduledOn(projector.schedule, Date.parse('2026-12-04T21:10:00Z'))).toBe(false);
     // The New Year's Eve gala runs past midnight.
     expect(projector && isScheduledOn(projector.schedule, Date.parse('2027-01-01T00:30:00Z'))).toBe(true);
+    const needs = Object.fromEntries(config.machines.map((spec) => [spec.id, spec.dependencies?.needs]));
+    expect(needs).toMatchObject({ 'amp-main-hall': ['mixer-main-hall'], 'mixer-main-hall': ['pdu-gallery'], 'proj-harbour-film': ['player-harbour-film'], 'player-harbour-film': ['pdu-gallery'] });
+    const pdu = config.machines.find((spec) => spec.id === 'pdu-gallery');
+    expect(pdu?.probeOnly).toBe(true);
+    expect(pdu?.dependencies?.neededBy).toEqual(['mixer-main-hall', 'player-harbour-film']);
+    const poweredBy = Object.fromEntries(config.machines.map((spec) => [spec.id, spec.poweredBy && { outlet: spec.poweredBy.outlet, cycled: spec.poweredBy.cycle !== undefined }]));
+    expect(poweredBy).toMatchObject({ 'mixer-main-hall': { outlet: 1, cycled: true }, 'player-harbour-film': { outlet: 5, cycled: false } });
   });
 
   it('when the file is written to disk, then VenueConfig.file is the path as given', () => {
