@@ -146,8 +146,8 @@ describe('venue file problems', () => {
         ),
       ),
     ).toMatchInlineSnapshot(`
-      "config/venue.yaml:8:62: machines[0].driver.type: expected one of pjlink, http, tcp, wol, pdu, got "pjlnk"
-      config/venue.yaml:9:52: machines[1].driver.type: missing, expected one of pjlink, http, tcp, wol, pdu"
+      "config/venue.yaml:8:62: machines[0].driver.type: expected one of pjlink, http, tcp, wol, pdu, snmp, got "pjlnk"
+      config/venue.yaml:9:52: machines[1].driver.type: missing, expected one of pjlink, http, tcp, wol, pdu, snmp"
     `);
   });
 

@@ -67,10 +67,22 @@ export function neighboursChanged(before: MachineSpec, after: MachineSpec, state
 function ownReport(spec: MachineSpec, state: MachineState, health: Health): OwnReport {
   const neighbourHealth: NeighbourHealth = health === 'ok' && state.consecutiveFailures > 0 ? 'failing' : health;
   return {
-    power: state.lastObservation?.power ?? 'unknown',
+    power: reportedPower(state),
     health: neighbourHealth,
     ...(health === 'blocked' && { blockedBy: blockersOf(spec.dependencies, state.neighbours) }),
   };
+}
+
+/**
+ * Switched but not yet seen so: warming after a command on, cooling after a command off. Reported
+ * as what it last read, an amplifier just switched on would count as off to its mixer, which
+ * could then switch off under it.
+ */
+function reportedPower(state: MachineState): NeighbourReport['power'] {
+  const observed = state.lastObservation?.power ?? 'unknown';
+  const check = state.lastCheck;
+  if (check?.outcome !== 'commanded' || check.corrected !== undefined || check.desired === observed) return observed;
+  return check.desired === 'on' ? 'warming' : 'cooling';
 }
 
 /**
