@@ -11,7 +11,7 @@ import { findFreePort } from '../../devstack/dev-server';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, startMachine } from '../../fleet/machines';
 import { configHashOf } from '../../fleet/config-hash';
-import type { MachineWorkflow } from '../../workflows/machine/contract';
+import { statusQuery, type MachineStatus, type MachineWorkflow } from '../../workflows/machine/contract';
 import { createMachineWorker } from '../../worker/create-worker';
 import { installWorkerRuntime } from '../../worker/runtime';
 import { bundleWorkflows, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal';
@@ -24,6 +24,7 @@ export interface MetricsWorker {
   taskQueue: string;
   /** `ticksPerRun` small makes the machine continue as new often. */
   startMachine(spec: MachineSpec, options?: { ticksPerRun?: number }): Promise<WorkflowHandle<MachineWorkflow>>;
+  status(id: string): Promise<MachineStatus>;
   /**
    * Shuts the worker down and starts a new one on the same task queue, which takes the running
    * machines over by replaying them, as after a restart. `meanwhile` runs with no worker polling.
@@ -40,7 +41,8 @@ function installRuntimeWithMetrics(metricsPort: number): string {
   return `127.0.0.1:${metricsPort}`;
 }
 
-export async function startMetricsWorker(): Promise<MetricsWorker> {
+/** `secrets`: credentials by name, as the worker's environment would give them. */
+export async function startMetricsWorker(secrets: Record<string, string> = {}): Promise<MetricsWorker> {
   installedMetricsAddress ??= installRuntimeWithMetrics(await findFreePort());
   const metricsAddress = installedMetricsAddress;
   const taskQueue = uniqueTaskQueue('observability');
@@ -54,7 +56,7 @@ export async function startMetricsWorker(): Promise<MetricsWorker> {
       connection: nativeConnection,
       namespace,
       taskQueue,
-      activities: createActivities({ secrets: createSecretResolver({ env: {} }) }),
+      activities: createActivities({ secrets: createSecretResolver({ env: Object.fromEntries(Object.entries(secrets).map(([name, value]) => [`SHOWCTL_SECRET_${name}`, value])) }) }),
       workflowBundle,
     });
     return { worker, running: worker.run() };
@@ -70,6 +72,9 @@ export async function startMetricsWorker(): Promise<MetricsWorker> {
     startMachine(spec, options = {}) {
       started.push(machineWorkflowId(spec.id));
       return startMachine(client, { taskQueue, spec, configHash: configHashOf(spec), ...options });
+    },
+    status(id) {
+      return client.workflow.getHandle(machineWorkflowId(id)).query(statusQuery);
     },
     async replaceWorker(meanwhile) {
       current.worker.shutdown();

@@ -4,15 +4,13 @@
  * evidence of order.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DriverSpec } from '../../activities/drivers/specs';
-import type { MachineDependencies } from '../../domain/dependencies';
 import type { MachineSpec } from '../../domain/types';
 import { startSimulator, type Simulator } from '../../simulator';
 import { DEPENDENCY_MEMO, setOverrideSignal, type DependencyMemo } from '../../workflows/machine/contract';
 import { correctedWithinMs, SCHEDULING_ALLOWANCE_MS } from '../support/budgets';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
 import { waitFor } from '../support/wait-for';
-import { FAST_TIMEOUTS, machine, pjlinkDriver } from '../support/specs';
+import { dependencies, lineDriver, machine, pjlinkDriver } from '../support/specs';
 
 const operator = { by: 'test operator', reason: 'closing' };
 
@@ -43,25 +41,6 @@ afterAll(async () => {
   await simulator?.stop();
 });
 
-function lineDriver(id: string): DriverSpec {
-  return {
-    type: 'tcp',
-    host: '127.0.0.1',
-    port: simulator.device(id).port,
-    sendTerminator: '\r\n',
-    receiveTerminator: '\r\n',
-    timeouts: FAST_TIMEOUTS,
-    maxResponseBytes: 4096,
-    probe: { send: 'POWER?', states: { on: ['^POWER ON$'], off: ['^POWER OFF$'] } },
-    on: { send: 'POWER ON', expect: '^OK$' },
-    off: { send: 'POWER OFF', expect: '^OK$' },
-  };
-}
-
-function dependencies(needs: string[], neededBy: string[], settings: Partial<MachineDependencies> = {}): MachineDependencies {
-  return { needs, neededBy, waitMs: 60_000, onTimeout: 'proceed', recheckMs: 300, ...settings };
-}
-
 /** When each device was first switched to `power`: the simulator's own log of what it was sent. */
 function firstSwitched(id: string, power: 'on' | 'off'): number {
   const wanted = simulator.device(id).kind === 'pjlink' ? (power === 'on' ? 'POWR 1' : 'POWR 0') : `POWER ${power.toUpperCase()}`;
@@ -77,11 +56,11 @@ function switches(id: string): string[] {
 describe('power sequences from the dependency map, against a real dev server', () => {
   it('when a venue opens, then the mixer comes on before the amplifiers and the player before its projector; when it closes, the reverse', async () => {
     const specs: MachineSpec[] = [
-      machine('amp-a', lineDriver('amp-a'), { dependencies: dependencies(['mixer'], []) }),
-      machine('amp-b', lineDriver('amp-b'), { dependencies: dependencies(['mixer'], []) }),
+      machine('amp-a', lineDriver(simulator.device('amp-a').port), { dependencies: dependencies(['mixer'], []) }),
+      machine('amp-b', lineDriver(simulator.device('amp-b').port), { dependencies: dependencies(['mixer'], []) }),
       machine('proj', pjlinkDriver(simulator.device('proj').port), { dependencies: dependencies(['player'], []) }),
-      machine('mixer', lineDriver('mixer'), { dependencies: dependencies([], ['amp-a', 'amp-b']) }),
-      machine('player', lineDriver('player'), { dependencies: dependencies([], ['proj']) }),
+      machine('mixer', lineDriver(simulator.device('mixer').port), { dependencies: dependencies([], ['amp-a', 'amp-b']) }),
+      machine('player', lineDriver(simulator.device('player').port), { dependencies: dependencies([], ['proj']) }),
     ];
     // The dependents start first: they must wait, not go ahead because nobody has told them anything.
     const handles = [];
@@ -109,7 +88,7 @@ describe('power sequences from the dependency map, against a real dev server', (
 
   it('when a machine it needs never reports, then its step waits the timeout and proceeds, saying so in its memo history and audit', async () => {
     const waitMs = 3000;
-    const spec = machine('lonely', lineDriver('lonely'), { dependencies: dependencies(['absent'], [], { waitMs }) });
+    const spec = machine('lonely', lineDriver(simulator.device('lonely').port), { dependencies: dependencies(['absent'], [], { waitMs }) });
     const startedAt = Date.now();
     const handle = await worker.startMachine(spec);
     await waitFor('the waiting note', async () => ((await handle.describe()).memo?.[DEPENDENCY_MEMO] as DependencyMemo | undefined)?.note === 'waiting for absent to be on', 5000);
@@ -124,7 +103,7 @@ describe('power sequences from the dependency map, against a real dev server', (
   });
 
   it('when the configuration says fail, then a step that waited its timeout fails the check with that message, and sends nothing', async () => {
-    const spec = machine('strict', lineDriver('strict'), { dependencies: dependencies(['absent'], [], { waitMs: 2000, onTimeout: 'fail' }) });
+    const spec = machine('strict', lineDriver(simulator.device('strict').port), { dependencies: dependencies(['absent'], [], { waitMs: 2000, onTimeout: 'fail' }) });
     await worker.startMachine(spec);
     const status = await waitFor('a failing machine', async () => {
       const s = await worker.status('strict');
