@@ -10,10 +10,10 @@ import { failedChecksWithinMs } from '../support/budgets';
 import { waitFor } from '../support/wait-for';
 import { isListening, startNpmStart, type NpmStart } from '../support/npm-start';
 
-const DEMO_MACHINES = 24;
 const FAULTY = ['proj-07', 'player-07'];
 const DEMO_TICK = '2s';
 const demoVenue = loadVenueConfig(path.resolve(__dirname, '../../config/demo-venue.yaml'), { ...process.env, DEMO_TICK });
+const DEMO_MACHINES = demoVenue.machines.length;
 const hungProjector = demoVenue.machines.find((spec) => spec.id === 'proj-07')!;
 /** The dev server's own stop after the worker has drained (SIGTERM to exit, measured about 1-1.5 s). */
 const DEV_SERVER_STOP_MS = 3_000;
@@ -26,6 +26,21 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => start?.cleanUp());
+
+/** The power commands a machine's workflow sent, over all its runs, in order: from the histories, as the Web UI shows them. */
+async function powerCommandsOf(machineId: string): Promise<{ power: string; atMs: number }[]> {
+  const commands: { power: string; atMs: number }[] = [];
+  for await (const run of start.client.workflow.list({ query: `WorkflowId = '${machineWorkflowId(machineId)}'` })) {
+    const history = await start.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    for (const event of history.events ?? []) {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name !== 'setPower') continue;
+      const power = JSON.parse(Buffer.from(scheduled.input?.payloads?.[1]?.data ?? []).toString()) as string;
+      commands.push({ power, atMs: Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6) });
+    }
+  }
+  return commands.sort((a, b) => a.atMs - b.atMs);
+}
 
 async function statuses(): Promise<MachineStatus[]> {
   const ids: string[] = [];
@@ -82,6 +97,21 @@ describe('npm start (the demo venue)', () => {
       return all.length === DEMO_MACHINES - FAULTY.length && all.every((s) => s.observed?.power === s.desired) && all;
     }, 60_000);
     expect(new Set(healthy.map((s) => s.desired))).toEqual(new Set(['on', 'off']));
+  });
+
+  it('when it starts, then machines switch in the order of the dependency map: what a machine needs on before it, what needs a machine off before it', async () => {
+    const pairs = demoVenue.machines.flatMap((spec) => (spec.dependencies?.needs ?? []).map((needed) => ({ needed, dependent: spec.id })));
+    const commands = new Map(await Promise.all(demoVenue.machines.map(async (spec) => [spec.id, await powerCommandsOf(spec.id)] as const)));
+    const first = (id: string, power: 'on' | 'off') => commands.get(id)?.find((command) => command.power === power)?.atMs;
+    const compared = pairs.flatMap(({ needed, dependent }) => {
+      const on = [first(needed, 'on'), first(dependent, 'on')] as const;
+      const off = [first(dependent, 'off'), first(needed, 'off')] as const;
+      return [on, off].filter((pair): pair is readonly [number, number] => pair[0] !== undefined && pair[1] !== undefined).map(([before, after]) => ({ needed, dependent, before, after }));
+    });
+    // The demo's devices start so that every hour has a pair to switch: the mixer and amp-02 and
+    // amp-04 in the odd hours, player-02 and proj-02 in the even ones.
+    expect(compared.length, JSON.stringify(Object.fromEntries(commands))).toBeGreaterThan(0);
+    for (const { needed, dependent, before, after } of compared) expect(before, `${needed} and ${dependent}`).toBeLessThan(after);
   });
 
   it('when a terminal sends Ctrl-C to its process group while a hung projector is being probed, then the worker drains, the dev server stops last, and it exits 0 quietly within seconds', async () => {
