@@ -76,7 +76,8 @@ beforeAll(async () => {
     ...device,
     // Seconds of warming up and booting would only slow the test; the faults stay.
     ...('warmupMs' in device ? { warmupMs: 300, cooldownMs: 300 } : {}),
-    ...('bootMs' in device ? { bootMs: 300, shutdownMs: 300 } : {}),
+    ...('bootMs' in device ? { bootMs: 300 } : {}),
+    ...('shutdownMs' in device ? { shutdownMs: 300 } : {}),
   }));
   simulator = await startSimulator({
     devices: [
@@ -139,11 +140,14 @@ async function screenshotWhole(file: string): Promise<void> {
   await page.screenshot({ path: file });
 }
 
-/** A healthy machine that the schedule wants off and that is off; half the demo is, whatever the hour. */
+/**
+ * A healthy machine that the schedule wants off and that is off; half the demo is, whatever the
+ * hour. One that needs nothing: forced on, a machine that needs another waits until that one is on.
+ */
 async function settledOffMachine(except: string[]): Promise<string> {
   return waitFor('a healthy machine that should be off and is off', async () => {
     for (const spec of venue.machines) {
-      if (FAULTY.includes(spec.id) || except.includes(spec.id)) continue;
+      if (FAULTY.includes(spec.id) || except.includes(spec.id) || (spec.dependencies?.needs.length ?? 0) > 0) continue;
       const status = await worker.status(spec.id);
       if (status.desired === 'off' && status.observed?.power === 'off' && simulator.device(spec.id).power === 'off') return spec.id;
     }
@@ -288,6 +292,29 @@ describe('the status board', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'board-phone.png') });
     await card('proj-07').locator('.summary').click();
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('when the PDU loses its mains, then the machines it feeds are listed under it, each card says what blocks it, and only the PDU is failing', async () => {
+    const pdu = venue.machines.find((spec) => spec.id === 'pdu-01')!;
+    const fed = venue.machines.filter((spec) => spec.dependencies?.needs.includes('pdu-01')).map((spec) => spec.id).sort();
+    simulator.device('pdu-01').setPower('off');
+    try {
+      const line = page.locator('#blocked li[data-root="pdu-01"]');
+      await waitFor('every machine on the PDU listed under it', async () => {
+        const listed = (await line.locator('.blocked-ids').textContent().catch(() => '')) ?? '';
+        return listed.split(', ').sort().join() === fed.join();
+      }, failingWithinMs(pdu) + BOARD_SWEEP_WITHIN_MS);
+      expect(await line.textContent()).toBe(`pdu-01 blocks ${fed.length}: ${fed.join(', ')}`);
+      await card('mixer-01').scrollIntoViewIfNeeded();
+      expect(await card('mixer-01').getAttribute('data-attention')).toBe('blocked');
+      expect(await card('mixer-01').locator('.badge.blocked').textContent()).toBe('blocked by pdu-01');
+      await waitFor('the PDU failing on the board', async () => (await card('pdu-01').getAttribute('data-attention')) === 'failing', failingWithinMs(pdu) + BOARD_SWEEP_WITHIN_MS);
+      expect(await page.locator('.machine[data-attention="failing"]').evaluateAll((cards) => cards.map((each) => each.getAttribute('data-id')).filter((id) => !['proj-07', 'player-07'].includes(id ?? '')))).toEqual(['pdu-01']);
+      await page.locator('#blocked').screenshot({ path: path.join(ARTIFACTS, 'board-blocked.png') });
+    } finally {
+      simulator.device('pdu-01').setPower('on');
+    }
+    await waitFor('the blocked list gone once the PDU is back', () => page.locator('#blocked').isHidden(), failingWithinMs(pdu) + BOARD_SWEEP_WITHIN_MS);
   });
 
   it('when a machine whose name holds HTML joins the venue, then the board shows the name as text and runs none of it', async () => {

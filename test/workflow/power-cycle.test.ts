@@ -46,6 +46,11 @@ function onOutlet(id: string, outlet: number) {
   });
 }
 
+/** The PDU as a whole: a machine is cycled only through a PDU that last reported healthy. */
+async function startPdu(fed: string): Promise<void> {
+  await worker.startMachine(machine('pdu', pduDriver(simulator.device('pdu').port, 'PDU_COMMUNITY'), { probeOnly: true, dependencies: dependencies([], [fed]) }));
+}
+
 function cyclesOf(id: string, outlet: number): string[] {
   return simulator.device('pdu').commands.map((entry) => entry.command).filter((command) => command.startsWith(`outlet ${outlet} `)).concat(
     simulator.device(id).commands.map((entry) => entry.command).filter((command) => command.startsWith('MAINS')),
@@ -55,6 +60,7 @@ function cyclesOf(id: string, outlet: number): string[] {
 describe('power cycling an outlet whose machine stays failing, against a real dev server', () => {
   it('when a device hangs until its mains go, then after three failed checks its outlet is cycled, it comes back, and the audit says the controller did it', async () => {
     const spec = onOutlet('wedged', 1);
+    await startPdu('wedged');
     await worker.startMachine(spec);
     const status = await waitFor('the machine healthy after a power cycle', async () => {
       const s = await worker.status('wedged');
@@ -68,6 +74,7 @@ describe('power cycling an outlet whose machine stays failing, against a real de
 
   it('when a power cycle does not help, then the machine is cycled once in the period and alerts as failing', async () => {
     const spec = onOutlet('dead', 2);
+    await startPdu('dead');
     await worker.startMachine(spec);
     await waitFor('a power cycle', async () => (await worker.status('dead')).dependencies?.poweredBy?.lastCycleMs !== undefined, failedChecksWithinMs(spec, cycle.afterFailures + 1) + cycle.offMs);
     await waitFor('three more failed checks', async () => (await worker.status('dead')).consecutiveFailures >= 2 * cycle.afterFailures, failedChecksWithinMs(spec, cycle.afterFailures + 1));

@@ -121,12 +121,16 @@ function recheckSoonWhileSwitching(dependencies: MachineDependencies, state: Mac
 
 /**
  * A machine on a PDU outlet that stays failing gets the outlet switched off and on again, at most
- * once per period, then is checked again once it has had time to boot. Audited as the controller's doing.
+ * once per period, then is checked again once it has had time to boot. Audited as the controller's
+ * doing. Only through a PDU that last reported healthy: a machine whose own checks fail faster than
+ * its dead PDU's (refused at once, against SNMP timeouts) may count as failing before the PDU's
+ * report blocks it, and cycling through a PDU that does not answer would only fail.
  */
 async function powerCycleWhenDue(spec: MachineSpec, state: MachineState): Promise<void> {
   const poweredBy = spec.poweredBy;
   const cycle = poweredBy?.cycle;
   if (!poweredBy || !cycle || state.maintenance !== undefined) return;
+  if (state.neighbours?.[poweredBy.pdu]?.health !== 'ok') return;
   if (healthOf(state, spec) !== 'failing' || state.consecutiveFailures < cycle.afterFailures) return;
   if (state.lastPowerCycleMs !== undefined && Date.now() - state.lastPowerCycleMs < cycle.atMostEveryMs) return;
   state.lastPowerCycleMs = Date.now();
