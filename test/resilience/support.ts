@@ -33,12 +33,25 @@ export interface TestVenue {
   stop(): Promise<void>;
 }
 
-export async function startTestVenue(devices: BenchDevice[], tickMs: number): Promise<TestVenue> {
+/** The dependency map of a test venue: the machines each machine needs, by id, and how soon a switched machine is checked again. */
+export interface TestDependencies {
+  needs: Record<string, string[]>;
+  recheckMs: number;
+}
+
+export async function startTestVenue(devices: BenchDevice[], tickMs: number, dependencies?: TestDependencies): Promise<TestVenue> {
   const events: DeviceEvent[] = [];
   const simulator = await startSimulator(simulatorConfigFor(devices), { onEvent: (event) => events.push(event) });
   const dir = await mkdtemp(path.join(tmpdir(), 'showctl-resilience-'));
   const venueFile = path.join(dir, 'venue.yaml');
-  await writeFile(venueFile, venueFileFor({ name: 'Resilience venue', tickMs, failingAfter: 2, timeouts: TIMEOUTS, devices: simulator.devices }));
+  await writeFile(venueFile, venueFileFor({
+    name: 'Resilience venue',
+    tickMs,
+    failingAfter: 2,
+    timeouts: TIMEOUTS,
+    devices: simulator.devices,
+    ...(dependencies && { dependsOnOf: (device) => dependencies.needs[device.id], dependencyRecheckMs: dependencies.recheckMs }),
+  }));
   return {
     simulator,
     events,
@@ -101,9 +114,10 @@ export async function startResilienceRun(
   tickMs: number,
   taskQueue: string,
   workerOptions: { runtimeProbe?: boolean } = {},
+  dependencies?: TestDependencies,
 ): Promise<ResilienceRun> {
   const client = await connectClient();
-  const venue = await startTestVenue(devices, tickMs);
+  const venue = await startTestVenue(devices, tickMs, dependencies);
   const worker = await startWorker(venue, temporalAddress(), taskQueue, workerOptions);
   return { client, venue, worker };
 }
