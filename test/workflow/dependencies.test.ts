@@ -3,12 +3,14 @@
  * and health by signals, and power steps wait for them. The simulated devices' command logs are the
  * evidence of order.
  */
+import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineSpec } from '../../domain/types';
 import { startSimulator, type Simulator } from '../../simulator';
 import { DEPENDENCY_MEMO, setOverrideSignal, type DependencyMemo } from '../../workflows/machine/contract';
 import { correctedWithinMs, SCHEDULING_ALLOWANCE_MS } from '../support/budgets';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
+import { bundleWorkflows } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
 import { dependencies, lineDriver, machine, pjlinkDriver } from '../support/specs';
 
@@ -84,6 +86,15 @@ describe('power sequences from the dependency map, against a real dev server', (
     expect(firstSwitched('amp-b', 'off')).toBeLessThan(firstSwitched('mixer', 'off'));
     expect(firstSwitched('proj', 'off')).toBeLessThan(firstSwitched('player', 'off'));
     for (const spec of specs) expect(switches(spec.id), `${spec.id} switched once each way`).toHaveLength(2);
+
+    // What a worker does after a restart or a cache eviction: each history, with its waits, reports
+    // and replies, replays without a nondeterminism error (ended first, so the replay stops there).
+    const workflowBundle = await bundleWorkflows();
+    for (const handle of handles) {
+      await handle.terminate('replayed next');
+      const history = await handle.fetchHistory();
+      await expect(Worker.runReplayHistory({ workflowBundle, replayName: handle.workflowId }, history), handle.workflowId).resolves.toBeUndefined();
+    }
   });
 
   it('when a machine it needs never reports, then its step waits the timeout and proceeds, saying so in its memo history and audit', async () => {
