@@ -1,5 +1,6 @@
 import { APC_OUTLET_OBJECTS, type PduDriverSpec, type PduOutletSpec } from '../../activities/drivers/pdu/spec';
 import type { DriverSpec } from '../../activities/drivers/specs';
+import type { TcpLineDriverSpec } from '../../activities/drivers/tcp/spec';
 import type { MachineDependencies } from '../../domain/dependencies';
 import type { MachineSchedule, MachineSpec, Weekday } from '../../domain/types';
 
@@ -45,7 +46,7 @@ export function machine(id: string, driver: DriverSpec, overrides: Partial<Machi
 }
 
 /** The line protocol of the simulated `tcp` kind: `POWER?`, `POWER ON`, `POWER OFF`. */
-export function lineDriver(port: number): DriverSpec {
+export function lineDriver(port: number): TcpLineDriverSpec {
   return {
     type: 'tcp',
     host: '127.0.0.1',

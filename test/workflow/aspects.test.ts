@@ -9,7 +9,7 @@ import { machineWorkflowId } from '../../fleet/machines';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
 import { bundleWorkflows } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
-import { ALWAYS_OFF, ALWAYS_ON, FAST_TIMEOUTS, machine, schedule } from '../support/specs';
+import { ALWAYS_OFF, ALWAYS_ON, FAST_TIMEOUTS, lineDriver, machine, schedule } from '../support/specs';
 
 const operator = { by: 'test operator', reason: 'test' };
 const INPUTS = { HDMI1: '31', HDMI2: '32' };
@@ -131,16 +131,7 @@ describe('aspects beside power, against a real dev server and simulated devices'
   it('when a volume reads within its tolerance, then it is left alone; once it is outside, it is corrected', async () => {
     const amp = simulator.device('amp', 'tcp');
     const driver: DriverSpec = {
-      type: 'tcp',
-      host: '127.0.0.1',
-      port: amp.port,
-      sendTerminator: '\r\n',
-      receiveTerminator: '\r\n',
-      timeouts: FAST_TIMEOUTS,
-      maxResponseBytes: 4096,
-      probe: { send: 'POWER?', states: { on: ['^POWER ON$'], off: ['^POWER OFF$'] } },
-      on: { send: 'POWER ON', expect: '^OK$' },
-      off: { send: 'POWER OFF', expect: '^OK$' },
+      ...lineDriver(amp.port),
       aspects: {
         volume: { value: { kind: 'number', min: 0, max: 100, tolerance: 2 }, read: { send: 'VOLUME?', value: '^VOLUME (\\d+)$' }, set: { send: 'VOLUME {value}', expect: '^OK$' } },
       },
