@@ -7,7 +7,8 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineSpec } from '../../domain/types';
 import { startSimulator, type Simulator } from '../../simulator';
-import { DEPENDENCY_MEMO, setOverrideSignal, type DependencyMemo } from '../../workflows/machine/contract';
+import { configHashOf } from '../../fleet/config-hash';
+import { configurationChangedSignal, DEPENDENCY_MEMO, setOverrideSignal, type DependencyMemo } from '../../workflows/machine/contract';
 import { correctedWithinMs, SCHEDULING_ALLOWANCE_MS } from '../support/budgets';
 import { startTestWorker, type TestWorker } from '../support/machine-worker';
 import { bundleWorkflows } from '../support/temporal';
@@ -29,6 +30,9 @@ beforeAll(async () => {
       { id: 'proj', kind: 'pjlink', initialPower: 'off', warmupMs: 1500, cooldownMs: 500 },
       { id: 'lonely', kind: 'tcp', initialPower: 'off' },
       { id: 'strict', kind: 'tcp', initialPower: 'off' },
+      { id: 'early-mixer', kind: 'tcp', initialPower: 'on' },
+      { id: 'late-amp', kind: 'tcp', initialPower: 'off' },
+      { id: 'rewired-amp', kind: 'tcp', initialPower: 'on' },
     ],
   });
   worker = await startTestWorker();
@@ -95,6 +99,25 @@ describe('power sequences from the dependency map, against a real dev server', (
       const history = await handle.fetchHistory();
       await expect(Worker.runReplayHistory({ workflowBundle, replayName: handle.workflowId }, history), handle.workflowId).resolves.toBeUndefined();
     }
+  });
+
+  it('when a machine starts after the one it needs has reported, or learns of it from a configuration change, then it asks, is answered, and does not wait', async () => {
+    const mixer = machine('early-mixer', lineDriver(simulator.device('early-mixer').port), { dependencies: dependencies([], ['late-amp', 'rewired-amp']) });
+    await worker.startMachine(mixer);
+    await waitFor('the mixer seen on', async () => (await worker.status('early-mixer')).observed?.power === 'on', correctedWithinMs(mixer));
+
+    // Its own first report could reach nobody: the amplifier did not exist. Now the amplifier asks.
+    const lateAmp = machine('late-amp', lineDriver(simulator.device('late-amp').port), { dependencies: dependencies(['early-mixer'], [], { waitMs: 60_000 }) });
+    await worker.startMachine(lateAmp);
+    await waitFor('the late amplifier on', () => simulator.device('late-amp').power === 'on', correctedWithinMs(lateAmp));
+    expect((await worker.status('late-amp')).dependencies?.needs).toEqual([{ id: 'early-mixer', power: 'on', health: 'ok' }]);
+
+    const unwired = machine('rewired-amp', lineDriver(simulator.device('rewired-amp').port));
+    const handle = await worker.startMachine(unwired);
+    await waitFor('the unwired amplifier checked', async () => (await worker.status('rewired-amp')).observed?.power === 'on', correctedWithinMs(unwired));
+    const rewired = { ...unwired, dependencies: dependencies(['early-mixer'], []) };
+    await handle.signal(configurationChangedSignal, { spec: rewired, configHash: configHashOf(rewired) });
+    await waitFor('the mixer known to the rewired amplifier', async () => (await worker.status('rewired-amp')).dependencies?.needs[0]?.power === 'on', correctedWithinMs(rewired));
   });
 
   it('when a machine it needs never reports, then its step waits the timeout and proceeds, saying so in its memo history and audit', async () => {
