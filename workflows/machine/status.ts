@@ -42,7 +42,8 @@ export function publish(spec: MachineSpec, state: MachineState, desired: Power, 
   ];
   const changed = wanted.filter(({ key, value }) => current.get(key) !== value);
   if (changed.length > 0) upsertSearchAttributes(changed);
-  if (spec.dependencies) publishDependencyNote(spec, state, health);
+  // Also once a configuration change took the machine's dependencies away: the last note goes.
+  if (spec.dependencies || workflowInfo().memo?.[DEPENDENCY_MEMO] !== undefined) publishDependencyNote(spec, state, health);
 }
 
 /**
