@@ -133,6 +133,8 @@ describe('power sequences from the dependency map, against a real dev server', (
     expect(firstSwitched('lonely', 'on') - startedAt).toBeGreaterThanOrEqual(waitMs);
     const status = await worker.status('lonely');
     expect(status.audit.map(({ action, by, reason }) => ({ action, by, reason }))).toContainEqual({ action: 'power on without absent', by: 'controller', reason: 'waited 3s for absent to be on' });
+    const summaries = ((await handle.fetchHistory()).events ?? []).filter((event) => event.activityTaskScheduledEventAttributes).map((event) => event.userMetadata?.summary?.data);
+    expect(summaries.map((data) => JSON.parse(Buffer.from(data ?? []).toString()) as string)).toContain('TCP power on lonely (waited 3s for absent to be on)');
     await waitFor('the note cleared', async () => (await handle.describe()).memo?.[DEPENDENCY_MEMO] === undefined, 5000);
   });
 

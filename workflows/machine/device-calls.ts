@@ -54,9 +54,13 @@ export async function probe(spec: MachineSpec, state: MachineState, target: Mach
   return reading;
 }
 
-/** Commands are rare and change the device: each is a full activity, its own task in the history. */
-export function commandActivity(spec: MachineSpec, power: Power) {
-  return proxyActivities<Activities>(deviceCallOptions(spec, `${driverLabel(spec.driver)} power ${power} ${spec.id}`)).setPower;
+/**
+ * Commands are rare and change the device: each is a full activity, its own task in the history.
+ * `note`: why it goes now, e.g. that its wait for its neighbours timed out.
+ */
+export function commandActivity(spec: MachineSpec, power: Power, note?: string) {
+  const summary = `${driverLabel(spec.driver)} power ${power} ${spec.id}${note === undefined ? '' : ` (${note})`}`;
+  return proxyActivities<Activities>(deviceCallOptions(spec, summary)).setPower;
 }
 
 /** A correction is a command like a power command, named in the Web UI by what it sets, e.g. `PJLink input HDMI1 proj-03`. */

@@ -59,16 +59,14 @@ async function check(spec: MachineSpec, state: MachineState, tick: TickStart, wa
   }
   const probed = probeAnswered(state, tick, reading, Date.now(), driverAspects(spec.driver), wanted);
   const { command, corrections = [] } = probed;
+  const gate = command === undefined ? undefined : passNeighbours(spec, state, probed, command);
   if (command === undefined) state.waiting = undefined;
-  else {
-    const held = holdForNeighbours(spec, state, probed, command);
-    if (held) return applyStep(spec, state, held);
-  }
+  if (gate?.held) return applyStep(spec, state, gate.held);
   const checked = applyStep(spec, state, probed);
   try {
     if (command !== undefined) {
       recordCommand(spec, command);
-      await commandActivity(spec, command)(target, command);
+      await commandActivity(spec, command, gate?.note)(target, command);
     }
     for (const correction of corrections) {
       await correctionActivity(spec, correction)(target, correction.aspect, correction.value);
@@ -81,31 +79,32 @@ async function check(spec: MachineSpec, state: MachineState, tick: TickStart, wa
 }
 
 /**
- * The power command waits for the machine's neighbours (domain/dependencies.ts): returns the step
- * that holds it back, or undefined when it goes, saying so in history and the audit when it goes
- * because its wait timed out.
+ * The power command waits for the machine's neighbours (domain/dependencies.ts): `held` is the
+ * step that holds it back. A command that goes because its wait timed out says so in the audit,
+ * the log and its activity's summary (`note`), which the history keeps.
  */
-function holdForNeighbours(spec: MachineSpec, state: MachineState, probed: TickStep, command: Power): TickStep | undefined {
+function passNeighbours(spec: MachineSpec, state: MachineState, probed: TickStep, command: Power): { held?: TickStep; note?: string } {
   const { dependencies } = spec;
   const gate = gatePower(dependencies, state.neighbours, state.waiting, command, Date.now());
   switch (gate.kind) {
-    case 'go':
-      if (gate.proceededWithout && state.waiting && dependencies) {
-        const reason = waitMessage({ ...state.waiting, for: gate.proceededWithout }, dependencies.waitMs);
-        log.warn(`${spec.id}: switching ${command} without its neighbours`, { reason });
-        recordAudit(state, { atMs: Date.now(), action: `power ${command} without ${gate.proceededWithout.join(', ')}`, by: 'controller', reason });
-      }
+    case 'go': {
+      const { waiting } = state;
       state.waiting = undefined;
-      return undefined;
+      if (!gate.proceededWithout || !waiting || !dependencies) return {};
+      const reason = waitMessage({ ...waiting, for: gate.proceededWithout }, dependencies.waitMs);
+      log.warn(`${spec.id}: switching ${command} without its neighbours`, { reason });
+      recordAudit(state, { atMs: Date.now(), action: `power ${command} without ${gate.proceededWithout.join(', ')}`, by: 'controller', reason });
+      return { note: reason };
+    }
     case 'blocked':
       state.waiting = undefined;
-      return commandHeld(state, probed, 'blocked');
+      return { held: commandHeld(state, probed, 'blocked') };
     case 'waiting':
       state.waiting = gate.wait;
-      return commandHeld(state, probed, 'waiting');
+      return { held: commandHeld(state, probed, 'waiting') };
     case 'timed-out':
       state.waiting = gate.wait;
-      return commandWaitFailed(state, probed, { step: 'command', type: DEPENDENCY_WAIT_TIMEOUT, message: waitMessage(gate.wait, dependencies?.waitMs ?? 0) });
+      return { held: commandWaitFailed(state, probed, { step: 'command', type: DEPENDENCY_WAIT_TIMEOUT, message: waitMessage(gate.wait, dependencies?.waitMs ?? 0) }) };
   }
 }
 
