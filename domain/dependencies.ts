@@ -61,6 +61,8 @@ export interface NeighbourReport {
   health: NeighbourHealth;
   /** While blocked: the failing machines at the root, which is what its own neighbours are blocked by. */
   blockedBy?: string[];
+  /** Its own power step waits for its neighbours: a machine waiting on it is then not stuck, only further down the sequence. */
+  waiting?: true;
   /**
    * Sent in the first report of a machine that has just started or learnt new neighbours: a
    * neighbour that reported before this one existed answers with its report, so nothing is missed.
@@ -96,7 +98,11 @@ export function awaitedFor(dependencies: MachineDependencies | undefined, neighb
   });
 }
 
-/** A power step held back by the machine's neighbours, since `sinceMs`. */
+/**
+ * A power step held back by the machine's neighbours, since `sinceMs`: the last time one it waits
+ * for showed progress (a new report) or was itself waiting, so the timeout is per step: a long
+ * sequence never times out its last level, only a step that is stuck does.
+ */
 export interface PowerWait {
   power: Power;
   sinceMs: number;
@@ -123,7 +129,8 @@ export function gatePower(
   if (blockers.length > 0) return { kind: 'blocked', by: blockers };
   const awaited = awaitedFor(dependencies, neighbours, power);
   if (awaited.length === 0) return { kind: 'go' };
-  const wait = { power, sinceMs: previous?.power === power ? previous.sinceMs : now, for: awaited };
+  const upstreamWaits = awaited.some((id) => neighbours?.[id]?.waiting);
+  const wait = { power, sinceMs: previous?.power === power && !upstreamWaits ? previous.sinceMs : now, for: awaited };
   if (now - wait.sinceMs < dependencies.waitMs) return { kind: 'waiting', wait };
   return dependencies.onTimeout === 'proceed' ? { kind: 'go', proceededWithout: awaited } : { kind: 'timed-out', wait };
 }
@@ -145,7 +152,12 @@ export function neighbourIds(dependencies: MachineDependencies | undefined): str
 }
 
 export function sameReport(a: OwnReport | undefined, b: OwnReport): boolean {
-  return a !== undefined && a.power === b.power && a.health === b.health && (a.blockedBy ?? []).join() === (b.blockedBy ?? []).join();
+  return a !== undefined && a.power === b.power && a.health === b.health && a.waiting === b.waiting && (a.blockedBy ?? []).join() === (b.blockedBy ?? []).join();
+}
+
+/** A new report from a neighbour the step waits for is progress: the step's timeout starts again. */
+export function progressed(wait: PowerWait | undefined, report: NeighbourReport, now: number): PowerWait | undefined {
+  return wait && wait.for.includes(report.id) ? { ...wait, sinceMs: now } : wait;
 }
 
 /**

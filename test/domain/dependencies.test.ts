@@ -4,6 +4,7 @@ import {
   blockersOf,
   gatePower,
   neighbourIds,
+  progressed,
   reportMatters,
   sameReport,
   waitEndsAt,
@@ -95,6 +96,19 @@ describe('the power gate', () => {
     expect(waitMessage(wait, amp.waitMs)).toBe('waited 2m for mixer-01 to be on');
   });
 
+  it('when what it waits for is itself waiting further up the sequence, then its step does not time out; it counts from then', () => {
+    const wait = { power: 'on' as const, sinceMs: NOW - 600_000, for: ['mixer-01'] };
+    const mixerWaiting = byId({ ...report('mixer-01', 'off'), waiting: true }, report('pdu-01', 'on'));
+    expect(gatePower(amp, mixerWaiting, wait, 'on', NOW)).toEqual({ kind: 'waiting', wait: { ...wait, sinceMs: NOW } });
+  });
+
+  it('when a neighbour it waits for reports, then the step\'s timeout starts again; a report from another leaves it', () => {
+    const wait = { power: 'on' as const, sinceMs: NOW - 100_000, for: ['mixer-01'] };
+    expect(progressed(wait, report('mixer-01', 'warming'), NOW)).toEqual({ ...wait, sinceMs: NOW });
+    expect(progressed(wait, report('pdu-01', 'on'), NOW)).toBe(wait);
+    expect(progressed(undefined, report('mixer-01', 'on'), NOW)).toBeUndefined();
+  });
+
   it('when a needed machine fails, then the command is blocked rather than waiting, with no timeout', () => {
     const wait = { power: 'on' as const, sinceMs: NOW - 600_000, for: ['pdu-01'] };
     expect(gatePower(amp, byId(report('mixer-01', 'on'), report('pdu-01', 'unknown', 'failing')), wait, 'on', NOW)).toEqual({ kind: 'blocked', by: ['pdu-01'] });
@@ -123,6 +137,7 @@ describe('reports', () => {
     expect(sameReport(undefined, { power: 'on', health: 'ok' })).toBe(false);
     expect(sameReport({ power: 'on', health: 'ok' }, { power: 'on', health: 'ok' })).toBe(true);
     expect(sameReport({ power: 'off', health: 'blocked', blockedBy: ['pdu-01'] }, { power: 'off', health: 'blocked', blockedBy: ['pdu-02'] })).toBe(false);
+    expect(sameReport({ power: 'off', health: 'ok' }, { power: 'off', health: 'ok', waiting: true })).toBe(false);
   });
 
   it('when a machine both needs and is needed, then it tells each neighbour once', () => {

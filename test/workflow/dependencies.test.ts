@@ -31,6 +31,9 @@ beforeAll(async () => {
       { id: 'lonely', kind: 'tcp', initialPower: 'off' },
       { id: 'strict', kind: 'tcp', initialPower: 'off' },
       { id: 'early-mixer', kind: 'tcp', initialPower: 'on' },
+      { id: 'slow-rack', kind: 'pjlink', initialPower: 'off', warmupMs: 2000, cooldownMs: 500 },
+      { id: 'slow-mid', kind: 'pjlink', initialPower: 'off', warmupMs: 2000, cooldownMs: 500 },
+      { id: 'tail', kind: 'tcp', initialPower: 'off' },
       { id: 'late-amp', kind: 'tcp', initialPower: 'off' },
       { id: 'rewired-amp', kind: 'tcp', initialPower: 'on' },
     ],
@@ -118,6 +121,23 @@ describe('power sequences from the dependency map, against a real dev server', (
     const rewired = { ...unwired, dependencies: dependencies(['early-mixer'], []) };
     await handle.signal(configurationChangedSignal, { spec: rewired, configHash: configHashOf(rewired) });
     await waitFor('the mixer known to the rewired amplifier', async () => (await worker.status('rewired-amp')).dependencies?.needs[0]?.power === 'on', correctedWithinMs(rewired));
+  });
+
+  it('when a sequence of slow levels takes longer than one step\'s timeout, then the last level waits for it without timing out', async () => {
+    const waitMs = 3000;
+    const specs = [
+      machine('tail', lineDriver(simulator.device('tail').port), { dependencies: dependencies(['slow-mid'], [], { waitMs }) }),
+      machine('slow-mid', pjlinkDriver(simulator.device('slow-mid').port), { dependencies: dependencies(['slow-rack'], ['tail'], { waitMs }) }),
+      machine('slow-rack', pjlinkDriver(simulator.device('slow-rack').port), { dependencies: dependencies([], ['slow-mid'], { waitMs }) }),
+    ];
+    for (const spec of specs) await worker.startMachine(spec);
+    await waitFor('the tail on', () => simulator.device('tail').power === 'on', 3 * correctedWithinMs(specs[0]!));
+
+    // Two warm-ups of 2 s and their rechecks: longer than the tail's 3 s, yet each step only waited for the one before.
+    const midUp = firstSwitched('slow-mid', 'on') + 2000;
+    expect(firstSwitched('tail', 'on')).toBeGreaterThan(midUp);
+    expect(firstSwitched('tail', 'on') - firstSwitched('slow-rack', 'on')).toBeGreaterThan(waitMs);
+    for (const spec of specs) expect((await worker.status(spec.id)).audit.filter((entry) => entry.action.includes('without')), spec.id).toEqual([]);
   });
 
   it('when a machine it needs never reports, then its step waits the timeout and proceeds, saying so in its memo history and audit', async () => {

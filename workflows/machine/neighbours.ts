@@ -5,7 +5,7 @@
  * asks for their reports in its first one, which covers a neighbour that reported before it existed.
  */
 import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
-import { blockersOf, neighbourIds, reportMatters, sameReport, type NeighbourHealth, type NeighbourReport, type OwnReport } from '../../domain/dependencies';
+import { blockersOf, neighbourIds, progressed, reportMatters, sameReport, type NeighbourHealth, type NeighbourReport, type OwnReport } from '../../domain/dependencies';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, neighbourReportedSignal, type Health } from './contract';
 import type { MachineState } from './machine-state';
@@ -42,6 +42,7 @@ export function receiveReport(spec: MachineSpec, state: MachineState, report: Ne
   const wasBlocked = blockersOf(spec.dependencies, state.neighbours).length > 0;
   const { replyWanted, ...kept } = report;
   state.neighbours = { ...state.neighbours, [report.id]: kept };
+  state.waiting = progressed(state.waiting, report, Date.now());
   if (wasBlocked && blockersOf(spec.dependencies, state.neighbours).length === 0) state.consecutiveFailures = 0;
   if (replyWanted && state.reported) state.repliesOwed = [...new Set([...(state.repliesOwed ?? []), report.id])];
   if (matters) return 'check-now';
@@ -70,6 +71,7 @@ function ownReport(spec: MachineSpec, state: MachineState, health: Health): OwnR
     power: reportedPower(state),
     health: neighbourHealth,
     ...(health === 'blocked' && { blockedBy: blockersOf(spec.dependencies, state.neighbours) }),
+    ...(state.waiting && { waiting: true }),
   };
 }
 
