@@ -162,7 +162,9 @@ export function progressed(wait: PowerWait | undefined, report: NeighbourReport,
 
 /**
  * Whether a neighbour's new report changes what this machine decides, so it should check now
- * rather than at its next tick: what blocks it changed, or it waits for that neighbour.
+ * rather than at its next tick: what blocks it changed, or its step waited for that neighbour and
+ * no longer does. A neighbour that is only on its way (warming) is filed: at an opening every
+ * waiting amplifier would otherwise probe once more for each report of its mixer.
  */
 export function reportMatters(
   dependencies: MachineDependencies | undefined,
@@ -171,8 +173,8 @@ export function reportMatters(
   wait: PowerWait | undefined,
 ): boolean {
   if (!dependencies) return false;
-  const before = blockersOf(dependencies, neighbours).join();
-  const after = blockersOf(dependencies, { ...neighbours, [report.id]: report }).join();
-  return before !== after || (wait?.for.includes(report.id) ?? false);
+  const updated = { ...neighbours, [report.id]: report };
+  if (blockersOf(dependencies, neighbours).join() !== blockersOf(dependencies, updated).join()) return true;
+  return wait !== undefined && wait.for.includes(report.id) && !awaitedFor(dependencies, updated, wait.power).includes(report.id);
 }
 

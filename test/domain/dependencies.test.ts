@@ -121,9 +121,10 @@ describe('which reports matter', () => {
     expect(reportMatters(amp, byId(report('pdu-01', 'unknown', 'failing')), report('pdu-01', 'on'), undefined)).toBe(true);
   });
 
-  it('when it waits for the neighbour that reported, then it checks now; otherwise the report is only filed', () => {
+  it('when the neighbour its step waits for is now where the step needs it, then it checks now; otherwise the report is only filed', () => {
     const wait = { power: 'on' as const, sinceMs: NOW, for: ['mixer-01'] };
     expect(reportMatters(amp, {}, report('mixer-01', 'on'), wait)).toBe(true);
+    expect(reportMatters(amp, {}, report('mixer-01', 'warming'), wait), 'on its way: nothing to do yet').toBe(false);
     expect(reportMatters(amp, {}, report('mixer-01', 'on'), undefined)).toBe(false);
   });
 

@@ -10,16 +10,29 @@ import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, neighbourReportedSignal, type Health } from './contract';
 import type { MachineState } from './machine-state';
 
-/** After a tick: tells every neighbour what changed, if anything did. */
+/**
+ * After a tick: tells its neighbours what changed, if anything did. The machines that need it
+ * hear all of it; the machines it needs decide only on its power and health (they switch off once
+ * it is off, and do not wait for one that fails), so they hear only those: at an opening, a rack's
+ * mixers do not tell it each time they begin or end a wait.
+ */
 export async function tellNeighbours(spec: MachineSpec, state: MachineState, health: Health): Promise<void> {
-  if (!spec.dependencies) return;
+  const { dependencies } = spec;
+  if (!dependencies) return;
   const own = ownReport(spec, state, health);
-  if (sameReport(state.reported, own)) return;
-  const report: NeighbourReport = { id: spec.id, ...own, ...(state.askNeighbours && { replyWanted: true }) };
+  const upstream: OwnReport = { power: own.power, health: own.health };
+  const toDependents = !sameReport(state.reported, own);
+  const toNeeds = !sameReport(state.reportedUpstream, upstream);
+  if (!toDependents && !toNeeds) return;
+  const asks = state.askNeighbours && { replyWanted: true as const };
   state.reported = own;
+  state.reportedUpstream = upstream;
   state.askNeighbours = undefined;
   state.repliesOwed = undefined;
-  await send(spec, neighbourIds(spec.dependencies), report);
+  await Promise.all([
+    toDependents ? send(spec, dependencies.neededBy, { id: spec.id, ...own, ...asks }) : undefined,
+    toNeeds ? send(spec, dependencies.needs, { id: spec.id, ...upstream, ...asks }) : undefined,
+  ]);
 }
 
 /** Answers the neighbours that asked for its report since it last sent one. */
@@ -56,6 +69,7 @@ export function neighboursChanged(before: MachineSpec, after: MachineSpec, state
   if (state.neighbours) state.neighbours = Object.fromEntries(Object.entries(state.neighbours).filter(([id]) => now.includes(id)));
   if (now.some((id) => !known.has(id))) {
     state.reported = undefined;
+    state.reportedUpstream = undefined;
     state.askNeighbours = true;
   }
 }
