@@ -111,11 +111,15 @@ function passNeighbours(spec: MachineSpec, state: MachineState, probed: TickStep
 /**
  * A machine in a sequence checks again soon after a power command, and while it warms or cools,
  * so that the machines waiting on it learn it is up (or down) within seconds, not a tick later.
+ * Also after a first failed check: at the opening of a large venue a probe can fail only because
+ * the worker is busy (the benchmark saw a mixer miss its rack's report that way and wait a whole
+ * tick); a device that keeps failing is checked at its ticks as before.
  */
 function recheckSoonWhileSwitching(dependencies: MachineDependencies, state: MachineState): void {
   const outcome = state.lastCheck?.outcome;
   const switched = outcome === 'commanded' && state.lastCheck?.corrected === undefined;
-  if (switched || outcome === 'transitional') state.recheckAtMs = Date.now() + dependencies.recheckMs;
+  const firstFailure = outcome === 'failed' && state.consecutiveFailures === 1;
+  if (switched || outcome === 'transitional' || firstFailure) state.recheckAtMs = Date.now() + dependencies.recheckMs;
 }
 
 /**
