@@ -57,6 +57,10 @@ export interface VenueFileOptions {
    * aspects is still one request and no command.
    */
   withAspects?: boolean;
+  /** The machines and groups each machine needs (`dependsOn:`); none when undefined or empty. */
+  dependsOnOf?: (device: SimulatedDeviceAddress) => string[] | undefined;
+  /** `controller.dependencies.recheck`; the product's default when undefined. */
+  dependencyRecheckMs?: number;
 }
 
 /** The values the simulator's HTTP player starts with (simulator/config.ts). */
@@ -68,7 +72,11 @@ export function venueFileFor(options: VenueFileOptions): string {
   const timeouts = { connect: formatDuration(options.timeouts.connectMs), response: formatDuration(options.timeouts.responseMs) };
   const venue = {
     venue: { name: options.name, timezone: 'UTC' },
-    controller: { tick: formatDuration(options.tickMs), failingAfter: options.failingAfter },
+    controller: {
+      tick: formatDuration(options.tickMs),
+      failingAfter: options.failingAfter,
+      ...(options.dependencyRecheckMs !== undefined && { dependencies: { recheck: formatDuration(options.dependencyRecheckMs) } }),
+    },
     schedules: { always: { daily: ['00:00-24:00'] } },
     groups: Object.fromEntries(groups.map((group) => [group, { schedule: 'always' }])),
     machines: options.devices.map((device) => ({
@@ -78,9 +86,14 @@ export function venueFileFor(options: VenueFileOptions): string {
       address: device.host,
       driver: driverFor(device, timeouts, options.withAspects === true),
       ...(options.withAspects && { aspects: PLAYER_ASPECTS }),
+      ...dependsOnField(options.dependsOnOf?.(device)),
     })),
   };
   return toYaml(venue);
+}
+
+function dependsOnField(needs: string[] | undefined): { dependsOn?: string[] } {
+  return needs && needs.length > 0 ? { dependsOn: needs } : {};
 }
 
 /** Plain YAML without anchors: the venue loader rejects many aliases as a resource attack. */
