@@ -1,7 +1,9 @@
 /**
  * The opening as the devices saw it: a device is on once it accepted `PUT power on` and booted
  * (the simulator's command log, plus the boot time the benchmark gave every device). A device
- * switched on before the device it needs was on is an order violation.
+ * switched on before the device it needs was on is an order violation; one switched `wait` or
+ * more after its first check is what `onTimeout: proceed` does once the wait is over, and is
+ * counted apart.
  */
 import type { DeviceCommand } from '../../harness/device-events';
 import type { SequencePlan } from './venue';
@@ -24,6 +26,14 @@ export interface OrderViolation {
   needs: string;
   /** Undefined when the device it needs never came on. */
   neededOnAtSeconds?: number;
+  /** Switched `wait` or more after its first check: the product gave up waiting, as configured. */
+  afterWait: boolean;
+}
+
+/** When each machine's wait could have begun (its device's first connection after the sync), and how long it waits. */
+export interface Waits {
+  firstCheckAtMs: Map<string, number>;
+  waitMs: number;
 }
 
 export interface OpeningFigures {
@@ -34,6 +44,8 @@ export interface OpeningFigures {
   seconds?: number;
   levels: LevelOpening[];
   orderViolations: number;
+  /** Of those, the ones switched once the wait was over (`onTimeout: proceed`). */
+  orderViolationsAfterWait: number;
   /** The first few, to look at. */
   violationSamples: OrderViolation[];
   powerOnCommands: number;
@@ -52,7 +64,7 @@ export function onTimes(commands: readonly DeviceCommand[], bootMs: number): Map
   return on;
 }
 
-export function assessOpening(plan: SequencePlan, commands: readonly DeviceCommand[], bootMs: number, syncStartedAtMs: number): OpeningFigures {
+export function assessOpening(plan: SequencePlan, commands: readonly DeviceCommand[], bootMs: number, syncStartedAtMs: number, waits: Waits): OpeningFigures {
   const on = onTimes(commands, bootMs);
   const seconds = (atMs: number) => (atMs - syncStartedAtMs) / 1000;
   const levels = plan.levels.map((level): LevelOpening => {
@@ -71,7 +83,14 @@ export function assessOpening(plan: SequencePlan, commands: readonly DeviceComma
     const switchedAt = onAt - bootMs;
     const neededOnAt = on.get(needs);
     if (neededOnAt !== undefined && neededOnAt <= switchedAt) continue;
-    violations.push({ device, switchedOnAtSeconds: seconds(switchedAt), needs, ...(neededOnAt !== undefined && { neededOnAtSeconds: seconds(neededOnAt) }) });
+    const firstCheckAt = waits.firstCheckAtMs.get(device) ?? switchedAt;
+    violations.push({
+      device,
+      switchedOnAtSeconds: seconds(switchedAt),
+      needs,
+      ...(neededOnAt !== undefined && { neededOnAtSeconds: seconds(neededOnAt) }),
+      afterWait: switchedAt - firstCheckAt >= waits.waitMs,
+    });
   }
   const devices = plan.levels.reduce((total, level) => total + level.ids.length, 0);
   const powerOnCommands = commands.filter((entry) => entry.command === ACCEPTED_POWER_ON).length;
@@ -82,6 +101,7 @@ export function assessOpening(plan: SequencePlan, commands: readonly DeviceComma
     ...(on.size === devices && { seconds: seconds(Math.max(...on.values())) }),
     levels,
     orderViolations: violations.length,
+    orderViolationsAfterWait: violations.filter((violation) => violation.afterWait).length,
     violationSamples: violations.slice(0, VIOLATION_SAMPLES),
     powerOnCommands,
     otherCommands: commands.length - powerOnCommands,

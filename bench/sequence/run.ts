@@ -13,6 +13,7 @@ import { deviceCallTimeoutMs } from '../../domain/deadline';
 import type { MachineSpec } from '../../domain/types';
 import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine/contract';
 import { startDevices, type Devices } from '../scale/devices';
+import type { Arrival } from '../scale/lateness';
 import { startLoop, type RunningLoop } from '../scale/loops';
 import { measureWindow, type LoopFigures } from '../scale/measure';
 import { settingsFor, type DatabaseMode, type ScaleOptions } from '../scale/run';
@@ -129,7 +130,10 @@ async function runVariant(
     const steady = await measureWindow('ours', { ...settings, warmupMs }, devices, running);
     const windowStartMs = Date.parse(steady.window.startedAt);
     const windowEndMs = windowStartMs + steady.window.seconds * 1000;
-    const opening = assessOpening(plan, await devices.commandLog(syncStartedAtMs, windowStartMs), options.bootMs, syncStartedAtMs);
+    const opening = assessOpening(plan, await devices.commandLog(syncStartedAtMs, windowStartMs), options.bootMs, syncStartedAtMs, {
+      firstCheckAtMs: firstArrivals(await devices.arrivals(syncStartedAtMs, windowStartMs)),
+      waitMs: Math.max(...venue.config.machines.map((spec) => spec.dependencies?.waitMs ?? 0)),
+    });
     log(`${label}: reading every run's history for neighbourReported signals`);
     const groupOf = new Map(plan.levels.flatMap((level) => level.ids.map((id) => [id, level.name] as const)));
     const messages = await countNeighbourMessages(running.client!, groupOf, [
@@ -161,6 +165,12 @@ async function waitForOpening(devices: Devices, plan: SequencePlan, bootMs: numb
     const on = onTimes(await devices.commandLog(syncStartedAtMs, Date.now()), bootMs);
     if (on.size === deviceCount && Math.max(...on.values()) <= Date.now()) return;
   }
+}
+
+function firstArrivals(arrivals: readonly Arrival[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const { machineId, atMs } of arrivals) first.set(machineId, Math.min(atMs, first.get(machineId) ?? atMs));
+  return first;
 }
 
 function scaleOptionsOf(options: SequenceOptions): ScaleOptions {

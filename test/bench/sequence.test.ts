@@ -35,17 +35,23 @@ describe('the opening venue', () => {
 describe('opening assessment', () => {
   const plan = sequencePlan(3);
   const powerOn = (device: string, atMs: number) => ({ device, at: SYNC_MS + atMs, command: 'PUT power on' });
+  const waits = { firstCheckAtMs: new Map([['rack-1', SYNC_MS], ['mixer-1', SYNC_MS], ['amp-1', SYNC_MS]]), waitMs: 120_000 };
 
   it('when each level is switched on after the one below is on, then the opening is complete with no violation', () => {
-    const opening = assessOpening(plan, [powerOn('rack-1', 100), powerOn('mixer-1', 2_500), powerOn('amp-1', 5_000)], BOOT_MS, SYNC_MS);
+    const opening = assessOpening(plan, [powerOn('rack-1', 100), powerOn('mixer-1', 2_500), powerOn('amp-1', 5_000)], BOOT_MS, SYNC_MS, waits);
     expect(opening).toMatchObject({ complete: true, seconds: 7, orderViolations: 0 });
     expect(opening.levels.map((level) => level.lastOnSeconds)).toEqual([2.1, 4.5, 7]);
   });
 
   it('when a mixer is switched on while its rack still boots, then that is a violation, and a refused command is not a power-on', () => {
     const refused = { device: 'amp-1', at: SYNC_MS + 200, command: '409 PUT power on' };
-    const opening = assessOpening(plan, [powerOn('rack-1', 100), powerOn('mixer-1', 1_000), refused, powerOn('amp-1', 5_000)], BOOT_MS, SYNC_MS);
-    expect(opening).toMatchObject({ orderViolations: 1, otherCommands: 1, powerOnCommands: 3 });
-    expect(opening.violationSamples).toEqual([{ device: 'mixer-1', switchedOnAtSeconds: 1, needs: 'rack-1', neededOnAtSeconds: 2.1 }]);
+    const opening = assessOpening(plan, [powerOn('rack-1', 100), powerOn('mixer-1', 1_000), refused, powerOn('amp-1', 5_000)], BOOT_MS, SYNC_MS, waits);
+    expect(opening).toMatchObject({ orderViolations: 1, orderViolationsAfterWait: 0, otherCommands: 1, powerOnCommands: 3 });
+    expect(opening.violationSamples).toEqual([{ device: 'mixer-1', switchedOnAtSeconds: 1, needs: 'rack-1', neededOnAtSeconds: 2.1, afterWait: false }]);
+  });
+
+  it('when an amplifier is switched on the wait after its first check while its mixer is still off, then that violation is counted as after the wait', () => {
+    const opening = assessOpening(plan, [powerOn('rack-1', 100), powerOn('amp-1', 120_500)], BOOT_MS, SYNC_MS, waits);
+    expect(opening).toMatchObject({ complete: false, orderViolations: 1, orderViolationsAfterWait: 1 });
   });
 });
