@@ -6,21 +6,22 @@
  *   npm run bench:scale -- --find-max --tick 10s --cycles 3
  */
 import { DEFAULT_TICKS_PER_RUN } from '../workflows/machine/contract';
-import { FlagError, HelpRequested, parseFlags, usage, type FlagSpec } from './lib/flags';
-import { writeJsonReport } from './lib/report';
+import { FlagError, parseFlags, runBenchmarkCommand, type FlagSpec } from './lib/flags';
+import { writeReportIfAsked } from './lib/report';
+import { DB_FLAG, OUT_FLAG, TICK_FLAG, WARMUP_FLAG } from './scale/flags';
 import { findMax, type FindMaxResult } from './scale/find-max';
 import type { LoopName } from './scale/loops';
 import { buildReport, databaseDescription, formatTable, hostFacts } from './scale/report';
-import { LOOP_ORDER, runScale, type DatabaseMode, type ScaleOptions } from './scale/run';
+import { databaseModeOf, LOOP_ORDER, runScale, type ScaleOptions } from './scale/run';
 
 const FLAGS = {
   machines: { type: 'integer', default: 500, min: 1, help: 'simulated machines (the first size tried with --find-max)' },
-  tick: { type: 'duration', default: 60_000, minMs: 1_000, help: 'controller tick of every machine' },
+  tick: TICK_FLAG,
   cycles: { type: 'integer', default: 3, min: 1, help: 'measured ticks per loop' },
-  warmup: { type: 'duration', default: 0, help: 'unmeasured time once all machines run; 0: one tick' },
+  warmup: WARMUP_FLAG,
   workers: { type: 'integer', default: 1, min: 1, help: 'worker processes on the task queue' },
   'max-activities': { type: 'integer', default: 200, min: 1, help: 'WORKER_MAX_ACTIVITIES of each worker' },
-  db: { type: 'string', default: 'file', help: 'dev server persistence: file (SQLite, WAL) or memory' },
+  db: DB_FLAG,
   loops: { type: 'string', default: 'ours,minimal,plain', help: 'loops to run (ours always runs; minimal-local is an experiment)' },
   'ticks-per-run': { type: 'integer', default: DEFAULT_TICKS_PER_RUN, min: 1, help: 'continue-as-new period of the Temporal loops, in ticks' },
   'worker-heap': { type: 'integer', default: 0, min: 0, help: 'our worker\'s --max-old-space-size in MB (sizes the SDK\'s sticky cache); 0: Node\'s default' },
@@ -29,14 +30,13 @@ const FLAGS = {
   'history-sample': { type: 'integer', default: 20, min: 1, help: 'workflows whose histories are read for events per tick' },
   'find-max': { type: 'boolean', help: 'search the largest fleet with p99 lateness < 5 s and no missed tick' },
   'max-machines': { type: 'integer', default: 20_000, min: 1, help: 'upper bound of --find-max' },
-  out: { type: 'string', help: 'write the JSON report here' },
+  out: OUT_FLAG,
 } satisfies Record<string, FlagSpec>;
 
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
-  const db = flags.db as DatabaseMode;
-  if (db !== 'file' && db !== 'memory') throw new FlagError(`--db: expected file or memory, got ${JSON.stringify(flags.db)}`);
+  const db = databaseModeOf(flags.db);
   const loops = flags.loops.split(',').map((name) => name.trim()) as LoopName[];
   const unknown = loops.filter((name) => !LOOP_ORDER.includes(name));
   if (unknown.length > 0) throw new FlagError(`--loops: unknown ${unknown.join(', ')}; expected some of ${LOOP_ORDER.join(', ')}`);
@@ -63,12 +63,12 @@ async function main(): Promise<void> {
   if (flags['find-max']) {
     const result = await findMax({ ...options, maxMachines: flags['max-machines'] });
     console.log(formatFindMax(result, options));
-    await writeReport(flags.out, { benchmark: 'scale-find-max', startedAt: startedAt.toISOString(), host, database: databaseDescription(db), ...result });
+    await writeReportIfAsked(flags.out, { benchmark: 'scale-find-max', startedAt: startedAt.toISOString(), host, database: databaseDescription(db), ...result });
     return;
   }
   const report = buildReport(options, await runScale(options), startedAt, host);
   console.log(formatTable(report));
-  await writeReport(flags.out, report);
+  await writeReportIfAsked(flags.out, report);
 }
 
 function parseWorkerOptions(text: string): Record<string, unknown> {
@@ -94,17 +94,4 @@ function formatFindMax(result: FindMaxResult, options: ScaleOptions): string {
   ].join('\n');
 }
 
-async function writeReport(file: string | undefined, report: unknown): Promise<void> {
-  if (!file) return;
-  await writeJsonReport(file, report);
-  console.error(`report written to ${file}`);
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof HelpRequested) {
-    console.log(usage('npm run bench:scale --', FLAGS));
-    return;
-  }
-  console.error(error instanceof FlagError ? `${error.message}\n${usage('npm run bench:scale --', FLAGS)}` : error);
-  process.exitCode = error instanceof FlagError ? 2 : 1;
-});
+runBenchmarkCommand('npm run bench:scale --', FLAGS, main);

@@ -101,3 +101,18 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
   });
   return [`usage: ${command} [flags]`, ...lines, '  --help'.padEnd(24) + 'this text', 'durations: 500ms, 2s, 1m, 1m30s'].join('\n');
 }
+
+/**
+ * Runs a benchmark's entry point: `--help` prints the usage; a bad flag prints its message and the
+ * usage and exits 2; any other error exits 1.
+ */
+export function runBenchmarkCommand(command: string, specs: Record<string, FlagSpec>, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof HelpRequested) {
+      console.log(usage(command, specs));
+      return;
+    }
+    console.error(error instanceof FlagError ? `${error.message}\n${usage(command, specs)}` : error);
+    process.exitCode = error instanceof FlagError ? 2 : 1;
+  });
+}

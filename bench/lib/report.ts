@@ -23,3 +23,10 @@ function formatCell(value: string | number | undefined): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(1);
   return value;
 }
+
+/** `--out`: the report goes to the file when one was named, and stderr says where. */
+export async function writeReportIfAsked(file: string | undefined, report: unknown): Promise<void> {
+  if (!file) return;
+  await writeJsonReport(file, report);
+  console.error(`report written to ${file}`);
+}

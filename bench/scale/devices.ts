@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readDeviceEvents } from '../../harness/device-events';
+import { readDeviceEvents, type DeviceCommand } from '../../harness/device-events';
 import { startSimulatorProcess, type SimulatedDeviceAddress } from '../../harness/processes';
 import { simulatorConfigFor, type BenchDevice } from '../../harness/venue-files';
 import type { Arrival } from './lateness';
@@ -18,14 +18,25 @@ export interface Devices {
   arrivals(fromMs: number, untilMs: number): Promise<Arrival[]>;
   /** Power commands received in the interval: a healthy run sends none. */
   commands(fromMs: number, untilMs: number): Promise<number>;
+  /** Every command a device received in the interval (accepted or rejected), in order. */
+  commandLog(fromMs: number, untilMs: number): Promise<DeviceCommand[]>;
   stop(): Promise<void>;
 }
 
 /** Starting thousands of listeners takes a while on a busy machine. */
 const READY_TIMEOUT_MS = 300_000;
 
-export async function startDevices(ids: string[], workDir: string): Promise<Devices> {
-  const devices: BenchDevice[] = ids.map((id) => ({ id, kind: 'http', initialPower: 'on', transitionMs: 0 }));
+/** How the devices start: on and answering at once, unless a benchmark wants an opening. */
+export interface DeviceStart {
+  initialPower: BenchDevice['initialPower'];
+  /** Boot and shutdown time of every device. */
+  transitionMs: number;
+}
+
+const HEALTHY_AND_ON: DeviceStart = { initialPower: 'on', transitionMs: 0 };
+
+export async function startDevices(ids: string[], workDir: string, start: DeviceStart = HEALTHY_AND_ON): Promise<Devices> {
+  const devices: BenchDevice[] = ids.map((id) => ({ id, kind: 'http', initialPower: start.initialPower, transitionMs: start.transitionMs }));
   const configFile = path.join(workDir, 'devices.json');
   const eventLogFile = path.join(workDir, 'device-events.jsonl');
   await writeFile(configFile, JSON.stringify(simulatorConfigFor(devices)));
@@ -41,6 +52,10 @@ export async function startDevices(ids: string[], workDir: string): Promise<Devi
     },
     async commands(fromMs, untilMs) {
       return (await eventsBetween(fromMs, untilMs)).filter((event) => event.type === 'command').length;
+    },
+    async commandLog(fromMs, untilMs) {
+      const events = await eventsBetween(fromMs, untilMs);
+      return events.flatMap((event) => (event.type === 'command' ? [{ device: event.device, at: event.at, command: event.command }] : []));
     },
     stop: () => simulator.stop(),
   };

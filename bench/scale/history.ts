@@ -13,7 +13,7 @@ export interface HistoryGrowth {
   sampledWorkflows: number;
 }
 
-interface HistoryEvent {
+export interface HistoryEvent {
   eventTime?: { seconds?: unknown; nanos?: number | null } | null;
 }
 
@@ -34,12 +34,12 @@ export async function historyGrowth(client: Client, workflowIds: string[], fromM
   return { eventsPerTick: ticks > 0 ? total / ticks : Number.NaN, eventTypesPerTick: ticks > 0 ? perTick : {}, sampledWorkflows: histories.length };
 }
 
-function eventTimeMs(event: HistoryEvent): number {
+export function eventTimeMs(event: HistoryEvent): number {
   return Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
 }
 
 /** `timerStartedEventAttributes` -> `timerStarted`: each event carries exactly one attributes field. */
-function eventTypeName(event: Record<string, unknown>): string {
+export function eventTypeName(event: Record<string, unknown>): string {
   const key = Object.keys(event).find((name) => name.endsWith('EventAttributes') && event[name] != null);
   return key ? key.slice(0, -'EventAttributes'.length) : 'unknown';
 }

@@ -47,6 +47,8 @@ export interface RunningLoop {
   /** For describing workflows (Temporal loops). */
   client?: Client;
   workflowIds: string[];
+  /** When the first start call (the inventory sync, for ours) began. */
+  machinesStartedAtMs: number;
   /** From the first start call until every machine's loop runs. */
   startupSeconds: number;
   stop(): Promise<void>;
@@ -117,6 +119,7 @@ async function startTemporalLoop(settings: LoopSettings, workerEntry: string, wo
       serverPid: server.pid,
       client,
       workflowIds,
+      machinesStartedAtMs: startedAt,
       startupSeconds: (Date.now() - startedAt) / 1000,
       stop,
     };
@@ -158,6 +161,7 @@ async function startPlainLoop(settings: LoopSettings): Promise<RunningLoop> {
   return {
     workers: [{ pid: child.pid }],
     workflowIds: [],
+    machinesStartedAtMs: startedAt,
     startupSeconds: (Date.now() - startedAt) / 1000,
     stop: async () => void (await child.stop()),
   };

@@ -99,7 +99,8 @@ export async function measureLoop(loop: LoopName, settings: MeasureSettings, dev
   }
 }
 
-async function measureWindow(
+/** `cycles` ticks of a loop already running: what bench:scale measures once the start is behind. */
+export async function measureWindow(
   loop: LoopName,
   settings: MeasureSettings,
   devices: Devices,

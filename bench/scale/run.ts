@@ -7,12 +7,19 @@ import { DEFAULT_TICKS_PER_RUN } from '../../workflows/machine/contract';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FlagError } from '../lib/flags';
 import { startDevices, type Devices } from './devices';
 import type { LoopName } from './loops';
 import { measureLoop, type LoopFigures, type MeasureSettings } from './measure';
 import { machineIds, writeBenchVenue, type BenchVenue } from './venue';
 
 export type DatabaseMode = 'file' | 'memory';
+
+/** `--db`. */
+export function databaseModeOf(flag: string): DatabaseMode {
+  if (flag !== 'file' && flag !== 'memory') throw new FlagError(`--db: expected file or memory, got ${JSON.stringify(flag)}`);
+  return flag;
+}
 
 export interface ScaleOptions {
   machines: number;
@@ -50,7 +57,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleRun> {
   try {
     log(`starting ${options.machines} simulated devices`);
     devices = await startDevices(machineIds(options.machines), workDir);
-    const venue = await writeBenchVenue(workDir, devices.addresses, options.tickMs, options.withAspects === true);
+    const venue = await writeBenchVenue(workDir, devices.addresses, options.tickMs, { withAspects: options.withAspects === true });
     const run: Partial<Record<LoopName, LoopFigures>> = {};
     const failures: ScaleRun['failures'] = {};
     for (const loop of orderedLoops(options.loops)) {
@@ -78,7 +85,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleRun> {
   }
 }
 
-function settingsFor(loop: LoopName, options: ScaleOptions, venue: BenchVenue, workDir: string, log: (line: string) => void): MeasureSettings {
+/** The measurement settings of one loop of a run, from the run's options. */
+export function settingsFor(loop: LoopName, options: ScaleOptions, venue: BenchVenue, workDir: string, log: (line: string) => void): MeasureSettings {
   return {
     machines: venue.config.machines,
     venueFile: venue.file,

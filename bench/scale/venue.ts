@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadVenueConfig, type VenueConfig } from '../../config/load';
 import type { SimulatedDeviceAddress } from '../../harness/processes';
-import { venueFileFor } from '../../harness/venue-files';
+import { venueFileFor, type VenueFileOptions } from '../../harness/venue-files';
 
 export function machineIds(count: number): string[] {
   const width = String(count).length;
@@ -20,16 +20,19 @@ export interface BenchVenue {
   config: VenueConfig;
 }
 
-export async function writeBenchVenue(dir: string, devices: SimulatedDeviceAddress[], tickMs: number, withAspects: boolean): Promise<BenchVenue> {
+/** What a benchmark's venue may add to the scale benchmark's: its name, groups, aspects, dependencies. */
+export type BenchVenueShape = Partial<Pick<VenueFileOptions, 'name' | 'groupOf' | 'withAspects' | 'dependsOnOf' | 'dependencyRecheckMs'>>;
+
+export async function writeBenchVenue(dir: string, devices: SimulatedDeviceAddress[], tickMs: number, shape: BenchVenueShape = {}): Promise<BenchVenue> {
   const file = path.join(dir, `venue-${devices.length}.yaml`);
   const text = venueFileFor({
     name: `Scale benchmark, ${devices.length} machines`,
+    groupOf: () => 'players',
+    ...shape,
     tickMs,
     failingAfter: 2,
     timeouts: { connectMs: 2_000, responseMs: 3_000 },
     devices,
-    groupOf: () => 'players',
-    withAspects,
   });
   await writeFile(file, text);
   return { file, config: loadVenueConfig(file, {}) };
