@@ -35,10 +35,11 @@ export interface MachineState {
   nextTelemetryMs?: number;
   /** What each machine it needs or that needs it last reported (workflows/machine/neighbours.ts). */
   neighbours?: Record<string, NeighbourReport>;
-  /** What it last told the machines that need it, so it tells them only changes; absent until its first report. */
+  /**
+   * What it last told the machines that need it, so it tells them only changes; absent until its
+   * first report. The machines it needs heard its power and health from it (workflows/machine/neighbours.ts).
+   */
   reported?: OwnReport;
-  /** What it last told the machines it needs: its power and health only (workflows/machine/neighbours.ts). */
-  reportedUpstream?: OwnReport;
   /** Its next report asks its neighbours for theirs: set in a first run and when it learns new neighbours. */
   askNeighbours?: true;
   /** Neighbours that asked for its report after it had sent one. */

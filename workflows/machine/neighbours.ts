@@ -20,13 +20,13 @@ export async function tellNeighbours(spec: MachineSpec, state: MachineState, hea
   const { dependencies } = spec;
   if (!dependencies) return;
   const own = ownReport(spec, state, health);
-  const upstream: OwnReport = { power: own.power, health: own.health };
+  const upstream = powerAndHealth(own);
   const toDependents = !sameReport(state.reported, own);
-  const toNeeds = !sameReport(state.reportedUpstream, upstream);
+  // What the needs last heard is the last report's power and health: both go out whenever those change.
+  const toNeeds = !sameReport(state.reported && powerAndHealth(state.reported), upstream);
   if (!toDependents && !toNeeds) return;
   const asks = state.askNeighbours && { replyWanted: true as const };
   state.reported = own;
-  state.reportedUpstream = upstream;
   state.askNeighbours = undefined;
   state.repliesOwed = undefined;
   await Promise.all([
@@ -69,9 +69,12 @@ export function neighboursChanged(before: MachineSpec, after: MachineSpec, state
   if (state.neighbours) state.neighbours = Object.fromEntries(Object.entries(state.neighbours).filter(([id]) => now.includes(id)));
   if (now.some((id) => !known.has(id))) {
     state.reported = undefined;
-    state.reportedUpstream = undefined;
     state.askNeighbours = true;
   }
+}
+
+function powerAndHealth(report: OwnReport): OwnReport {
+  return { power: report.power, health: report.health };
 }
 
 /**
