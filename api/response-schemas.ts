@@ -93,6 +93,12 @@ const telemetry = named(
 );
 const checkFailure = z.object({ step: z.enum(CHECK_STEPS), type: text.meta({ description: 'The failure type, e.g. DeviceTimeoutError.' }), message: text });
 
+const dependencyMemo = named(
+  'DependencyMemo',
+  z
+    .object({ note: text, blockedBy: z.array(text).optional(), waitingFor: z.array(text).optional() })
+    .meta({ description: 'What holds the machine back (`blocked by pdu-01`, `waiting for mixer-01 to be on`); absent when nothing does.' }),
+);
 const neighbourStatus = z.object({
   id: text,
   power: z.enum(OBSERVED_VALUES).optional(),
@@ -106,6 +112,7 @@ const dependencyStatus = named(
     waitingFor: z.array(text).meta({ description: 'The neighbours its power step waits for.' }).optional(),
     waitingSinceMs: timeMs.optional(),
     blockedBy: z.array(text).meta({ description: 'The failing machines at the root of what it needs that is down.' }).optional(),
+    heldBack: dependencyMemo.optional(),
     poweredBy: z.object({ pdu: text, outlet: z.int().min(1), lastCycleMs: timeMs.optional() }).optional(),
   }),
 );
@@ -199,10 +206,7 @@ export const machineSummary = named(
         .enum(IN_WANTED_STATE_VALUES)
         .meta({ description: 'Whether every aspect the machine should have (input, mute, ...) is as wanted; only machines with aspects.' })
         .optional(),
-      dependencies: z
-        .object({ note: text, blockedBy: z.array(text).optional(), waitingFor: z.array(text).optional() })
-        .meta({ description: 'What holds the machine back (`blocked by pdu-01`, `waiting for mixer-01 to be on`); absent when nothing does.' })
-        .optional(),
+      dependencies: dependencyMemo.optional(),
     })
     .meta({ description: 'What Temporal visibility knows; the power and health fields appear after the first check.' }),
 );

@@ -143,6 +143,8 @@ export interface DependencyStatus {
   waitingSinceMs?: number;
   /** The failing machines at the root of what it needs that is down (`blocked by pdu-3`). */
   blockedBy?: string[];
+  /** What holds it back, as its memo says it (DEPENDENCY_MEMO); absent when nothing does. */
+  heldBack?: DependencyMemo;
   /** The PDU outlet that feeds it, and its last power cycle. */
   poweredBy?: { pdu: string; outlet: number; lastCycleMs?: number };
 }

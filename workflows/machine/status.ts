@@ -70,6 +70,7 @@ function dependencyMemo(spec: MachineSpec, state: MachineState, health: Health):
 export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: number): MachineStatus {
   const now = Date.now();
   const desired = desiredPower(spec.schedule, state.override, now);
+  const health = healthOf(state, spec);
   return {
     id: spec.id,
     name: spec.name,
@@ -79,7 +80,7 @@ export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: num
     desired: desired.power,
     desiredSource: desired.source,
     observed: state.lastObservation,
-    health: healthOf(state, spec),
+    health,
     mode: modeOf(state),
     override: state.override,
     maintenance: state.maintenance,
@@ -93,12 +94,13 @@ export function statusOf(spec: MachineSpec, state: MachineState, nextTickMs: num
     telemetry: state.telemetry,
     telemetryFailure: state.telemetryFailure,
     ...(spec.probeOnly && { probeOnly: true }),
-    ...(spec.dependencies && { dependencies: dependencyStatus(spec, state) }),
+    ...(spec.dependencies && { dependencies: dependencyStatus(spec, state, health) }),
     audit: state.audit,
   };
 }
 
-function dependencyStatus(spec: MachineSpec, state: MachineState): DependencyStatus {
+function dependencyStatus(spec: MachineSpec, state: MachineState, health: Health): DependencyStatus {
+  const heldBack = dependencyMemo(spec, state, health);
   const { needs = [], neededBy = [] } = spec.dependencies ?? {};
   const neighbour = (id: string): NeighbourStatus => {
     const report = state.neighbours?.[id];
@@ -111,6 +113,7 @@ function dependencyStatus(spec: MachineSpec, state: MachineState): DependencySta
     neededBy: neededBy.map(neighbour),
     ...(state.waiting && { waitingFor: state.waiting.for, waitingSinceMs: state.waiting.sinceMs }),
     ...(blockedBy.length > 0 && { blockedBy }),
+    ...(heldBack && { heldBack }),
     ...(poweredBy && { poweredBy: { pdu: poweredBy.pdu, outlet: poweredBy.outlet, ...(state.lastPowerCycleMs !== undefined && { lastCycleMs: state.lastPowerCycleMs }) } }),
   };
 }

@@ -26,7 +26,7 @@ function viewOf(entry) {
   const status = entry.status?.data;
   if (status && entry.status.fetchedAtMs > entry.changedAtMs) {
     const aspectsWanted = status.aspects?.every((aspect) => aspect.inWantedState !== false) ?? true;
-    return { desired: status.desired, observed: status.observed?.power ?? 'unknown', health: status.health, mode: status.mode, aspectsWanted, held: heldBackOf(status) };
+    return { desired: status.desired, observed: status.observed?.power ?? 'unknown', health: status.health, mode: status.mode, aspectsWanted, held: status.dependencies?.heldBack };
   }
   return {
     desired: summary.desired,
@@ -38,12 +38,6 @@ function viewOf(entry) {
   };
 }
 
-/** The status's dependencies in the memo's shape (workflows/machine/contract.ts DependencyMemo). */
-function heldBackOf(status) {
-  const { blockedBy, waitingFor } = status.dependencies ?? {};
-  if (status.health === 'blocked' && blockedBy) return { note: `blocked by ${blockedBy.join(', ')}`, blockedBy };
-  return waitingFor ? { note: `waiting for ${waitingFor.join(', ')}`, waitingFor } : undefined;
-}
 
 /** Why a card stands out, most urgent first; '' when it does not. */
 function attentionOf(view) {
