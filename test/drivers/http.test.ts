@@ -3,7 +3,8 @@ import { httpDriver as http } from '../../activities/drivers/http/client';
 import type { HttpDriverSpec, HttpProbeSpec } from '../../activities/drivers/http/spec';
 import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { DeviceAuthError, DeviceBusyError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
-import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, secretsFrom, target, timed, useSimulator } from './support';
+import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, target, timed, useSimulator } from './support';
+import { secretsFrom } from '../support/secrets';
 
 const simulator = useSimulator({
   devices: [{ kind: 'http', id: 'player-1', token: 'letmein', bootMs: 400, shutdownMs: 400 }],

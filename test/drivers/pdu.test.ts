@@ -5,7 +5,8 @@ import type { SnmpUserAccess } from '../../activities/drivers/snmp/spec';
 import { driverSchema, toDriverSpec } from '../../activities/drivers/schemas';
 import { deviceCallDeadlineMs, isProbeOnly } from '../../activities/drivers/specs';
 import { DeviceAuthError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
-import { callFor, rejectionOf, secretsFrom, target, useSimulator } from './support';
+import { callFor, rejectionOf, target, useSimulator } from './support';
+import { secretsFrom } from '../support/secrets';
 
 const ADMIN = { name: 'admin', authProtocol: 'sha', authKey: 'admin-auth-key', privProtocol: 'aes', privKey: 'admin-priv-key' } as const;
 const simulator = useSimulator({

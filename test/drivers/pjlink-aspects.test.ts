@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { pjlinkDriver as pjlink } from '../../activities/drivers/pjlink/client';
 import type { PjlinkDriverSpec } from '../../activities/drivers/pjlink/spec';
 import { DeviceBusyError, DeviceProtocolError } from '../../activities/errors';
-import { TIMEOUTS, callFor, rejectionOf, secretsFrom, target, useSimulator } from './support';
+import { TIMEOUTS, callFor, rejectionOf, target, useSimulator } from './support';
+import { secretsFrom } from '../support/secrets';
 
 const INPUTS = { HDMI1: '31', HDMI2: '32' };
 

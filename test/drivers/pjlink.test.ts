@@ -5,7 +5,8 @@ import type { PjlinkDriverSpec } from '../../activities/drivers/pjlink/spec';
 import { deviceCallDeadlineMs } from '../../activities/drivers/specs';
 import { DeviceAuthError, DeviceBusyError, DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeoutError, DeviceUnreachableError } from '../../activities/errors';
 import { SecretMissingError } from '../../config/secrets';
-import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, secretsFrom, target, timed, useSimulator } from './support';
+import { DEADLINE_MARGIN_MS, TIMEOUTS, callFor, rejectionOf, target, timed, useSimulator } from './support';
+import { secretsFrom } from '../support/secrets';
 
 const simulator = useSimulator({
   devices: [

@@ -13,7 +13,7 @@ import type { MachineTarget } from '../../domain/types';
 import { startSimulator, type Simulator } from '../../simulator';
 import { installWorkerRuntime } from '../../worker/runtime';
 import { connectClient, connectWorker, uniqueTaskQueue } from '../support/temporal';
-import { secretsFrom } from './support';
+import { secretsFrom } from '../support/secrets';
 import type { powerCycleAnyDriver, powerCycleOnce } from './power-cycle-workflow';
 
 installWorkerRuntime({ metricsPort: 0, logLevel: 'WARN' });

@@ -4,7 +4,8 @@ import { snmpDriver as snmp } from '../../activities/drivers/snmp/client';
 import { SYS_UP_TIME_OID, type SnmpDriverSpec, type SnmpUserAccess } from '../../activities/drivers/snmp/spec';
 import { deviceCallDeadlineMs, driverAspects, driverSecretRefs, isProbeOnly, telemetryDeadlineMs } from '../../activities/drivers/specs';
 import { DeviceAuthError, DeviceConfigError, DeviceTimeoutError } from '../../activities/errors';
-import { callFor, rejectionOf, secretsFrom, target, useSimulator } from './support';
+import { callFor, rejectionOf, target, useSimulator } from './support';
+import { secretsFrom } from '../support/secrets';
 
 const ADMIN = { name: 'admin', authProtocol: 'sha', authKey: 'admin-auth-key', privProtocol: 'aes', privKey: 'admin-priv-key' } as const;
 const simulator = useSimulator({

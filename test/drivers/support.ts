@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { DriverCall } from '../../activities/drivers';
 import type { SecretResolver } from '../../activities/drivers/shared/spec';
 import type { DriverSpec } from '../../activities/drivers/specs';
-import { createSecretResolver, secretEnvName } from '../../config/secrets';
+import { secretsFrom } from '../support/secrets';
 import type { MachineTarget } from '../../domain/types';
 import { startSimulator, type DeviceKind } from '../../simulator';
 
@@ -19,11 +19,6 @@ export function target(id: string, driver: DriverSpec): MachineTarget {
   return { id, name: `Test ${id}`, address: '127.0.0.1', driver };
 }
 
-/** The worker's real resolver, fed from an environment holding `values`. */
-export function secretsFrom(values: Record<string, string>): SecretResolver {
-  const env = Object.fromEntries(Object.entries(values).map(([name, value]) => [secretEnvName(name), value]));
-  return createSecretResolver({ env });
-}
 
 export function callFor(
   machine: MachineTarget,

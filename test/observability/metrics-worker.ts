@@ -6,7 +6,7 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createSecretResolver } from '../../config/secrets';
+import { secretsFrom } from '../support/secrets';
 import { findFreePort } from '../../devstack/dev-server';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, startMachine } from '../../fleet/machines';
@@ -56,7 +56,7 @@ export async function startMetricsWorker(secrets: Record<string, string> = {}): 
       connection: nativeConnection,
       namespace,
       taskQueue,
-      activities: createActivities({ secrets: createSecretResolver({ env: Object.fromEntries(Object.entries(secrets).map(([name, value]) => [`SHOWCTL_SECRET_${name}`, value])) }) }),
+      activities: createActivities({ secrets: secretsFrom(secrets) }),
       workflowBundle,
     });
     return { worker, running: worker.run() };

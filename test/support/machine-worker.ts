@@ -3,7 +3,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createReadinessActivities } from '../../alerting/readiness-activities';
-import { createSecretResolver } from '../../config/secrets';
+import { secretsFrom } from './secrets';
 import type { MachineSpec } from '../../domain/types';
 import { machineWorkflowId, startMachine } from '../../fleet/machines';
 import { configHashOf } from '../../fleet/config-hash';
@@ -40,13 +40,12 @@ export async function startTestWorker(secrets: Record<string, string> = {}, opti
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const env = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [`SHOWCTL_SECRET_${name}`, value]));
   const worker = await createMachineWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     activities: {
-      ...createActivities({ secrets: createSecretResolver({ env }) }),
+      ...createActivities({ secrets: secretsFrom(secrets) }),
       ...createReadinessActivities({ client, taskQueue, alertmanagerUrl: options.alertmanagerUrl }),
     },
     workflowBundle: await bundleWorkflows(),
